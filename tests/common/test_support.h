@@ -1,0 +1,61 @@
+#pragma once
+// Helpers shared by the Qt Test suites: where the shared real samples are, running the CLI,
+// and temporary folders.
+
+#include <QByteArray>
+#include <QDir>
+#include <QFileInfo>
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+#include <QtTest>
+
+namespace vietllm::testing {
+
+/// The shared sample folder: $VIETLLM_SAMPLE_DATA, else the build's default (../shared/data).
+inline QString sampleDataDir() {
+    QString dir = qEnvironmentVariable("VIETLLM_SAMPLE_DATA");
+    if (dir.isEmpty()) {
+        dir = qEnvironmentVariable("VIETLLM_SAMPLE_DATA_DEFAULT");
+    }
+    return QDir::cleanPath(dir);
+}
+
+/// Path of one sample file, e.g. samplePath("instruct/en_oasst_100_trees.jsonl"); empty when absent.
+inline QString samplePath(const QString& relative_path) {
+    const QString path = sampleDataDir() + QLatin1Char('/') + relative_path;
+    return QFileInfo::exists(path) ? path : QString();
+}
+
+/// Skips the current test, with the reason, when a sample file is missing.
+#define VIETLLM_REQUIRE_SAMPLE(variable, relative_path)                                           \
+    const QString variable = vietllm::testing::samplePath(QStringLiteral(relative_path));         \
+    if (variable.isEmpty())                                                                       \
+    QSKIP(qPrintable(QStringLiteral("shared sample data absent: %1/%2 (set VIETLLM_SAMPLE_DATA)") \
+                         .arg(vietllm::testing::sampleDataDir(), QStringLiteral(relative_path))))
+
+struct CliResult {
+    int exit_code = -1;
+    QByteArray standard_output;
+    QByteArray standard_error;
+};
+
+/// Runs build/bin/vietllm-cli with `arguments`, feeding `standard_input`.
+inline CliResult runCli(const QStringList& arguments, const QByteArray& standard_input = {},
+                        int timeout_ms = 120000) {
+    QProcess process;
+    process.start(QStringLiteral(VIETLLM_CLI_PATH), arguments);
+    CliResult result;
+    if (!process.waitForStarted(timeout_ms)) {
+        return result;
+    }
+    process.write(standard_input);
+    process.closeWriteChannel();
+    process.waitForFinished(timeout_ms);
+    result.exit_code = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    result.standard_output = process.readAllStandardOutput();
+    result.standard_error = process.readAllStandardError();
+    return result;
+}
+
+}  // namespace vietllm::testing
