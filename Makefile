@@ -15,12 +15,12 @@ CMAKE_FLAGS ?=
 DEB_PACKAGES := cmake ninja-build ccache pkg-config g++ \
 	qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev \
 	libqcustomplot-dev libtorch-dev libopenblas0-pthread libsentencepiece-dev sentencepiece \
-	libsqlite3-dev nlohmann-json3-dev libpcre2-dev libutf8proc-dev \
+	libsqlite3-dev nlohmann-json3-dev libpcre2-dev libutf8proc-dev zlib1g-dev \
 	dpkg-dev file appstream desktop-file-utils
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps configure build run test package format clean demo
+.PHONY: all deps configure build run test package format clean demo bench
 
 all: build
 
@@ -59,3 +59,6 @@ format:
 
 clean:
 	rm -rf $(BUILD_DIR)
+
+bench: build
+	$(BUILD_DIR)/bin/vietllm-bench-text $(SAMPLE_DATA)

@@ -18,7 +18,7 @@ constexpr const char* kUsage =
     "                    line-oriented Vietnamese text tools (stdin when no FILE)\n"
     "  data convert --from FORMAT --to FORMAT IN OUT [--skip-bad]\n"
     "                    convert instruction and preference data between formats\n"
-    "  project init|import|export|stats FILE ...\n"
+    "  project init|import|export|stats|search FILE ...\n"
     "                    create and fill a project store (*.vietllm)\n"
     "  --version         print the version\n"
     "\n"

@@ -72,4 +72,44 @@ struct ConversationTree {
 
 using Record = std::variant<Conversation, PreferencePair, ConversationTree>;
 
+// JSON forms of the records, shared by the converters and the project store. Writers return
+// ordered JSON so that files read naturally (role before content); readers take any JSON and
+// throw UserError with a message naming the bad field (e.g. `field "messages[2].role": ...`);
+// callers add the file and line.
+
+/// {"source","licence","original_id","transformations"}.
+nlohmann::ordered_json toJson(const Provenance& provenance);
+/// Reads a provenance object; absent keys stay empty.
+Provenance provenanceFromJson(const nlohmann::json& value);
+
+/// [{"role","content"}], the message list of our formats.
+nlohmann::ordered_json toJson(const std::vector<Message>& messages);
+/// Reads a message list; `field` names it in errors. Roles may be any alias parseRole() knows.
+std::vector<Message> messagesFromJson(const nlohmann::json& value, const std::string& field);
+
+/// Our `messages` format: {"messages", "provenance", "metadata"}.
+nlohmann::ordered_json toJson(const Conversation& conversation);
+/// Reads our `messages` format; other top-level keys are kept in metadata.
+Conversation conversationFromJson(const nlohmann::json& value);
+
+/// Our `preference` format: {"prompt", "chosen", "rejected", "chosen_rating", "rejected_rating",
+/// "provenance", "metadata"}; absent ratings are written as null.
+nlohmann::ordered_json toJson(const PreferencePair& pair);
+/// Reads our `preference` format. "chosen"/"rejected" may also be a list of one assistant
+/// message (TRL's conversational shape). The prompt must end with a user turn.
+PreferencePair preferencePairFromJson(const nlohmann::json& value);
+
+/// The Open-Assistant export shape {"message_tree_id", ...metadata, "prompt": node} without provenance:
+/// exactly what the oasst format holds.
+nlohmann::ordered_json toOasstJson(const ConversationTree& tree);
+/// The Open-Assistant shape plus "provenance" (for the store).
+nlohmann::ordered_json toJson(const ConversationTree& tree);
+/// Reads an Open-Assistant export tree (and "provenance" when present). Node fields other than
+/// message_id, text, role, lang, an integer rank and replies are kept in the node's metadata, so
+/// writing the tree back gives the same JSON.
+ConversationTree treeFromJson(const nlohmann::json& value);
+
+/// The JSON of any record in its natural form (messages, preference, or tree with provenance).
+nlohmann::ordered_json toJson(const Record& record);
+
 }  // namespace vietllm::data

@@ -22,8 +22,8 @@ struct NormalizeOptions {
     bool fix_legacy = false;
 };
 
-/// Parses a --tone-style value ("hóa" or "hoà", NFC or NFD; also "hoa-first"/"hoa-second").
-/// Returns ToneStyle::Invalid for anything else.
+/// Parses a --tone-style value ("hóa" or "hoà", NFC or NFD, any tone mark: the vowel that
+/// carries it names the style; also "hoa-first"/"hoa-second"). ToneStyle::Invalid otherwise.
 ToneStyle parseToneStyle(std::string_view name);
 
 /// Unicode NFC of valid UTF-8 text (invalid bytes become U+FFFD).
@@ -33,7 +33,17 @@ std::string toNfc(std::string_view text);
 std::string stripDiacritics(std::string_view text);
 
 /// Full normalization of one line, as `vietllm-cli text normalize` does. Idempotent:
-/// normalize(normalize(x)) == normalize(x). Line-end characters are stripped.
+/// normalize(normalize(x)) == normalize(x). In order:
+///  - invisible format characters (BOM, ZWSP, ZWNJ/ZWJ, word joiner, soft hyphen, bidi marks)
+///    and stray control characters are removed; every other kind of space and line end becomes
+///    one ASCII space; runs of spaces collapse; the ends are trimmed;
+///  - Unicode NFC;
+///  - open syllables whose rime is exactly oa, oe or uy get the tone mark on the vowel that
+///    `tone_style` asks for (qu-/gi- syllables and closed syllables are not such syllables);
+///  - a tone mark that sits where no spelling allows it (lựơng, baỏ, qúa) moves to its only
+///    valid place (lượng, bảo, quá);
+///  - Ð/ð (U+00D0/U+00F0, Icelandic eth) starting a word that then spells a Vietnamese syllable
+///    becomes Đ/đ (Ðà Nẵng → Đà Nẵng); other words with ð are left alone.
 std::string normalize(std::string_view text, const NormalizeOptions& options = {});
 
 }  // namespace vietllm::text
