@@ -171,6 +171,12 @@ ProjectStore ProjectStore::open(const std::string& path, OpenMode mode) {
     if (S_ISDIR(info.st_mode)) {
         throw UserError(path + ": is a folder, not a project file");
     }
+    if (info.st_size == 0) {
+        // SQLite would happily turn any empty file into a database; a user who picked the wrong
+        // file must not find it silently converted into a project.
+        throw UserError(
+            path + ": is an empty file, not a vietllm project (create one with 'vietllm-cli project init')");
+    }
     // A read-only project is opened for writing with query_only on: a connection opened with
     // SQLITE_OPEN_READONLY cannot remove the -wal and -shm files when it closes, so every
     // `project stats` would leave them behind. A write-protected file still opens read-only.

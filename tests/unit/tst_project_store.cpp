@@ -137,7 +137,7 @@ private slots:
     void createdProjectHasCurrentSchemaAndWal();
     void createRefusesExistingFileUnlessOverwrite();
     void newerSchemaIsRefusedNamingBothVersions();
-    void emptyVersionZeroFileMigrates();
+    void emptyFileIsRefusedAndVersionZeroDatabaseMigrates();
     void migrationStepsAreAllOrNothing();
     void foreignFilesAreRefused();
     void missingFileIsNamed();
@@ -228,11 +228,14 @@ void TestProjectStore::newerSchemaIsRefusedNamingBothVersions() {
     QCOMPARE(raw.queryInt("PRAGMA user_version"), std::int64_t{newer});
 }
 
-void TestProjectStore::emptyVersionZeroFileMigrates() {
+void TestProjectStore::emptyFileIsRefusedAndVersionZeroDatabaseMigrates() {
     const std::string empty_file = projectPath("empty.vietllm");
     writeFile(QString::fromStdString(empty_file), {});
-    QCOMPARE(store::ProjectStore::open(empty_file, store::OpenMode::ReadWrite).schemaVersion(),
-             store::supportedSchemaVersion());
+    const std::string empty_message =
+        userErrorOf([&] { store::ProjectStore::open(empty_file, store::OpenMode::ReadWrite); });
+    QVERIFY2(contains(empty_message, "empty file") && contains(empty_message, empty_file),
+             empty_message.c_str());
+    QCOMPARE(QFileInfo(QString::fromStdString(empty_file)).size(), qint64{0});
 
     const std::string bare_database = projectPath("bare.vietllm");
     {
