@@ -57,7 +57,8 @@ Corpus loadWikipediaLines(const std::string& path) {
 }
 
 // Runs `work` over every line `repeat` times; returns MB/s (10^6 bytes per second).
-double measureMegabytesPerSecond(const Corpus& corpus, int repeat, const std::function<std::size_t(const std::string&)>& work) {
+double measureMegabytesPerSecond(const Corpus& corpus, int repeat,
+                                 const std::function<std::size_t(const std::string&)>& work) {
     std::size_t sink = 0;
     const auto start = std::chrono::steady_clock::now();
     for (int round = 0; round < repeat; ++round) {

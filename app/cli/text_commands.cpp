@@ -80,8 +80,8 @@ int transformInputs(const std::vector<std::string>& files, const LineTransform& 
     return std::cout ? 0 : 1;
 }
 
-std::string toJsonLine(const nlohmann::json& value) {
-    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+std::string toJsonLine(const nlohmann::ordered_json& value) {
+    return value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 int runNormalize(const Arguments& args) {
@@ -107,9 +107,9 @@ int runLangid(const Arguments& args) {
     });
 }
 
-nlohmann::json piiSpansJson(const std::string& line, const std::vector<text::PiiSpan>& spans) {
+nlohmann::ordered_json piiSpansJson(const std::string& line, const std::vector<text::PiiSpan>& spans) {
     const std::u32string code_points = utf8::decode(line);
-    nlohmann::json list = nlohmann::json::array();
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
     for (const text::PiiSpan& span : spans) {
         const std::string span_text = utf8::encode(code_points.substr(span.begin, span.end - span.begin));
         list.push_back({{"type", text::piiTypeName(span.type)},
@@ -136,7 +136,7 @@ int runToxicity(const Arguments& args) {
     const ParsedOptions options(args, {}, {});
     return transformInputs(options.positional(), [](const std::string& line) {
         const text::ToxicityResult result = text::scoreToxicity(line);
-        nlohmann::json spans = nlohmann::json::array();
+        nlohmann::ordered_json spans = nlohmann::ordered_json::array();
         for (const text::ToxicSpan& span : result.spans) {
             spans.push_back({span.begin, span.end});
         }

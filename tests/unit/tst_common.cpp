@@ -77,7 +77,9 @@ void TestCommon::decodeEncodeRoundTripsRandomCodePoints() {
 }
 
 void TestCommon::decodeReplacesInvalidBytes() {
-    const std::u32string decoded = utf8::decode("a\xFF" "b");
+    const std::u32string decoded = utf8::decode(
+        "a\xFF"
+        "b");
     QCOMPARE(decoded.size(), std::size_t{3});
     QCOMPARE(static_cast<std::uint32_t>(decoded[1]), 0xFFFDu);
 }
@@ -124,7 +126,8 @@ void TestCommon::atomicWriterReportsUnwritableFolder() {
         AtomicFileWriter writer("/nonexistent-folder-vietllm/out.jsonl");
     } catch (const UserError& error) {
         threw = true;
-        QVERIFY(QString::fromUtf8(error.what()).contains(QStringLiteral("/nonexistent-folder-vietllm/out.jsonl")));
+        QVERIFY(QString::fromUtf8(error.what())
+                    .contains(QStringLiteral("/nonexistent-folder-vietllm/out.jsonl")));
     }
     QVERIFY(threw);
 }
