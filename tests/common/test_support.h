@@ -34,6 +34,17 @@ inline QString samplePath(const QString& relative_path) {
     QSKIP(qPrintable(QStringLiteral("shared sample data absent: %1/%2 (set VIETLLM_SAMPLE_DATA)") \
                          .arg(vietllm::testing::sampleDataDir(), QStringLiteral(relative_path))))
 
+/// The code points [begin, end) of `text`, so that span offsets are checked as code points.
+inline QString codePointSlice(const QString& text, std::size_t begin, std::size_t end) {
+    const QList<uint> code_points = text.toUcs4();
+    QString out;
+    for (std::size_t i = begin; i < end && i < static_cast<std::size_t>(code_points.size()); ++i) {
+        const char32_t c = code_points[static_cast<qsizetype>(i)];
+        out += QString::fromUcs4(&c, 1);
+    }
+    return out;
+}
+
 struct CliResult {
     int exit_code = -1;
     QByteArray standard_output;

@@ -25,15 +25,8 @@ using vietllm::text::redactPii;
 
 namespace {
 
-// The text of a span, cut with QString::fromUcs4 so that offsets are checked as code points.
 QString spanText(const QString& text, const PiiSpan& span) {
-    const QList<uint> code_points = text.toUcs4();
-    QString out;
-    for (std::size_t i = span.begin; i < span.end && i < static_cast<std::size_t>(code_points.size()); ++i) {
-        const char32_t c = code_points[static_cast<qsizetype>(i)];
-        out += QString::fromUcs4(&c, 1);
-    }
-    return out;
+    return vietllm::testing::codePointSlice(text, span.begin, span.end);
 }
 
 // "type:text" for every span, e.g. "phone:0912 345 678", in order.

@@ -27,13 +27,7 @@ using vietllm::text::ToxicSpan;
 namespace {
 
 QString spanText(const QString& text, const ToxicSpan& span) {
-    const QList<uint> code_points = text.toUcs4();
-    QString out;
-    for (std::size_t i = span.begin; i < span.end && i < static_cast<std::size_t>(code_points.size()); ++i) {
-        const char32_t c = code_points[static_cast<qsizetype>(i)];
-        out += QString::fromUcs4(&c, 1);
-    }
-    return out;
+    return vietllm::testing::codePointSlice(text, span.begin, span.end);
 }
 
 QStringList spanTexts(const QString& text, const ToxicityResult& result) {
