@@ -16,6 +16,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -70,6 +71,10 @@ int transformInputs(const std::vector<std::string>& files, const LineTransform& 
         transformStream(std::cin, "<stdin>", transform);
     }
     for (const std::string& file : files) {
+        std::error_code error;
+        if (std::filesystem::is_directory(file, error)) {
+            throw UserError(file + ": is a folder, not a text file");
+        }
         std::ifstream input(file, std::ios::binary);
         if (!input) {
             throw UserError(file + ": cannot open (" + std::strerror(errno) + ")");

@@ -3,6 +3,7 @@
 #include "backend/common/atomic_file.h"
 #include "backend/common/errors.h"
 #include "backend/common/utf8.h"
+#include "tests/common/test_support.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -26,6 +27,8 @@ private slots:
     void atomicWriterWithoutCommitKeepsOldFile();
     void atomicWriterReportsUnwritableFolder();
     void locatedMessageNamesFileAndLine();
+    void textCommandsKeepOneLinePerLine();
+    void textCommandsRejectFoldersAndMissingFiles();
 };
 
 void TestCommon::validUtf8IsAccepted() {
@@ -136,6 +139,36 @@ void TestCommon::locatedMessageNamesFileAndLine() {
     QCOMPARE(QString::fromStdString(locatedMessage("data.jsonl", 12, "broken JSON")),
              QStringLiteral("data.jsonl:12: broken JSON"));
     QCOMPARE(QString::fromStdString(locatedMessage("", 3, "x")), QStringLiteral("<stdin>:3: x"));
+}
+
+void TestCommon::textCommandsKeepOneLinePerLine() {
+    // Empty lines, invalid UTF-8 and CRLF must not merge or drop lines.
+    const QByteArray input("a\r\n\n\xff\xfe broken\nXin  chào\n");
+    for (const QString& tool : {QStringLiteral("normalize"), QStringLiteral("langid"), QStringLiteral("pii"),
+                                QStringLiteral("toxicity"), QStringLiteral("quality")}) {
+        const testing::CliResult result = testing::runCli({QStringLiteral("text"), tool}, input);
+        QCOMPARE(result.exit_code, 0);
+        QCOMPARE(result.standard_output.count('\n'), 4);
+        QVERIFY2(result.standard_error.contains("<stdin>:3: invalid UTF-8"),
+                 result.standard_error.constData());
+    }
+}
+
+void TestCommon::textCommandsRejectFoldersAndMissingFiles() {
+    QTemporaryDir dir;
+    const testing::CliResult folder =
+        testing::runCli({QStringLiteral("text"), QStringLiteral("normalize"), dir.path()});
+    QCOMPARE(folder.exit_code, 1);
+    QVERIFY(folder.standard_error.contains("is a folder"));
+    const QString missing = dir.filePath(QStringLiteral("missing.txt"));
+    const testing::CliResult absent =
+        testing::runCli({QStringLiteral("text"), QStringLiteral("langid"), missing});
+    QCOMPARE(absent.exit_code, 1);
+    QVERIFY(absent.standard_error.contains(missing.toUtf8()));
+    const testing::CliResult unknown =
+        testing::runCli({QStringLiteral("text"), QStringLiteral("pii"), QStringLiteral("--bogus")});
+    QCOMPARE(unknown.exit_code, 1);
+    QVERIFY(unknown.standard_error.contains("--bogus"));
 }
 
 QTEST_GUILESS_MAIN(TestCommon)
