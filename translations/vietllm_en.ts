@@ -216,6 +216,93 @@
     </message>
 </context>
 <context>
+    <name>vietllm::widgets::AnnotationPanel</name>
+    <message>
+        <source>Enter an annotator name first.</source>
+        <translation>Enter an annotator name first.</translation>
+    </message>
+    <message>
+        <source>Labels</source>
+        <translation>Labels</translation>
+    </message>
+    <message>
+        <source>&amp;Annotator:</source>
+        <translation>&amp;Annotator:</translation>
+    </message>
+    <message>
+        <source>&amp;Quality (1-5):</source>
+        <translation>&amp;Quality (1-5):</translation>
+    </message>
+    <message>
+        <source>&amp;Helpfulness (1-5):</source>
+        <translation>&amp;Helpfulness (1-5):</translation>
+    </message>
+    <message>
+        <source>Spam</source>
+        <translation>Spam</translation>
+    </message>
+    <message>
+        <source>Not Vietnamese</source>
+        <translation>Not Vietnamese</translation>
+    </message>
+    <message>
+        <source>Personal data (PII)</source>
+        <translation>Personal data (PII)</translation>
+    </message>
+    <message>
+        <source>Toxic</source>
+        <translation>Toxic</translation>
+    </message>
+    <message>
+        <source>Bad translation</source>
+        <translation>Bad translation</translation>
+    </message>
+    <message>
+        <source>N&amp;ote:</source>
+        <translation>N&amp;ote:</translation>
+    </message>
+    <message>
+        <source>quality; 0 clears</source>
+        <translation>quality; 0 clears</translation>
+    </message>
+    <message>
+        <source>helpfulness; Alt+0 clears</source>
+        <translation>helpfulness; Alt+0 clears</translation>
+    </message>
+    <message>
+        <source>spam, not Vietnamese, PII, toxic, bad translation</source>
+        <translation>spam, not Vietnamese, PII, toxic, bad translation</translation>
+    </message>
+    <message>
+        <source>write a note / back to the table</source>
+        <translation>write a note / back to the table</translation>
+    </message>
+    <message>
+        <source>previous / next record</source>
+        <translation>previous / next record</translation>
+    </message>
+    <message>
+        <source>search</source>
+        <translation>search</translation>
+    </message>
+    <message>
+        <source>add, delete, move a turn</source>
+        <translation>add, delete, move a turn</translation>
+    </message>
+    <message>
+        <source>undo, redo, save the record</source>
+        <translation>undo, redo, save the record</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>Key</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Action</translation>
+    </message>
+</context>
+<context>
     <name>vietllm::widgets::DataPanel</name>
     <message>
         <source>Datasets</source>
@@ -247,6 +334,69 @@ Run vietllm-cli project --help for every format and option.</source>
 vietllm-cli project import PROJECT.vietllm --format alpaca FILE.json
 
 Run vietllm-cli project --help for every format and option.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 record(s)</source>
+        <translation>
+            <numerusform>%1 record</numerusform>
+            <numerusform>%1 records</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1+ records, still counting</source>
+        <translation>%1+ records, still counting</translation>
+    </message>
+    <message>
+        <source>Search messages (Ctrl+F): words, &quot;a phrase&quot;, prefix*</source>
+        <translation>Search messages (Ctrl+F): words, &quot;a phrase&quot;, prefix*</translation>
+    </message>
+    <message>
+        <source>Ignore &amp;diacritics</source>
+        <translation>Ignore &amp;diacritics</translation>
+    </message>
+    <message>
+        <source>Find &quot;hòa bình&quot; by typing &quot;hoa binh&quot; (đ matches d)</source>
+        <translation>Find &quot;hòa bình&quot; by typing &quot;hoa binh&quot; (đ matches d)</translation>
+    </message>
+    <message>
+        <source>Data&amp;set:</source>
+        <translation>Data&amp;set:</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <source>So&amp;urce:</source>
+        <translation>So&amp;urce:</translation>
+    </message>
+    <message>
+        <source>Lan&amp;guage:</source>
+        <translation>Lan&amp;guage:</translation>
+    </message>
+    <message>
+        <source>&amp;Kind:</source>
+        <translation>&amp;Kind:</translation>
+    </message>
+    <message>
+        <source>La&amp;bel:</source>
+        <translation>La&amp;bel:</translation>
+    </message>
+    <message>
+        <source>Any</source>
+        <translation>Any</translation>
+    </message>
+    <message>
+        <source>&amp;Length:</source>
+        <translation>&amp;Length:</translation>
+    </message>
+    <message>
+        <source>min</source>
+        <translation>min</translation>
+    </message>
+    <message>
+        <source>max</source>
+        <translation>max</translation>
     </message>
 </context>
 <context>
@@ -391,6 +541,124 @@ Run vietllm-cli project --help for every format and option.</translation>
     </message>
 </context>
 <context>
+    <name>vietllm::widgets::RecordEditor</name>
+    <message>
+        <source>level %1</source>
+        <translation>level %1</translation>
+    </message>
+    <message>
+        <source>rank %1</source>
+        <translation>rank %1</translation>
+    </message>
+    <message>
+        <source>chosen</source>
+        <translation>chosen</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>rejected</translation>
+    </message>
+    <message>
+        <source>Saved; the text was normalized.</source>
+        <translation>Saved; the text was normalized.</translation>
+    </message>
+    <message>
+        <source>Record %1 · %2</source>
+        <translation>Record %1 · %2</translation>
+    </message>
+    <message>
+        <source>Select a record to see its turns.</source>
+        <translation>Select a record to see its turns.</translation>
+    </message>
+    <message>
+        <source>The project is open read-only.</source>
+        <translation>The project is open read-only.</translation>
+    </message>
+    <message>
+        <source>Preference pairs and conversation trees are shown read-only; conversations can be edited.</source>
+        <translation>Preference pairs and conversation trees are shown read-only; conversations can be edited.</translation>
+    </message>
+    <message>
+        <source>&amp;Role:</source>
+        <translation>&amp;Role:</translation>
+    </message>
+    <message>
+        <source>Add turn</source>
+        <translation>Add turn</translation>
+    </message>
+    <message>
+        <source>Delete turn</source>
+        <translation>Delete turn</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>Move up</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>Move down</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>Undo</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>Redo</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Save</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::RecordTableModel</name>
+    <message>
+        <source>conversation</source>
+        <translation>conversation</translation>
+    </message>
+    <message>
+        <source>preference pair</source>
+        <translation>preference pair</translation>
+    </message>
+    <message>
+        <source>conversation tree</source>
+        <translation>conversation tree</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>Id</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>Dataset</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>First user message</source>
+        <translation>First user message</translation>
+    </message>
+    <message>
+        <source>Turns</source>
+        <translation>Turns</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <source>Length</source>
+        <translation>Length</translation>
+    </message>
+    <message>
+        <source>Labels</source>
+        <translation>Labels</translation>
+    </message>
+</context>
+<context>
     <name>vietllm::widgets::SettingsDialog</name>
     <message>
         <source>Preferences</source>
@@ -434,6 +702,29 @@ Run vietllm-cli project --help for every format and option.</translation>
     <message>
         <source>No recent projects yet. Projects you open will be listed here.</source>
         <translation>No recent projects yet. Projects you open will be listed here.</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::TurnListModel</name>
+    <message>
+        <source>Role</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <source>system</source>
+        <translation>system</translation>
+    </message>
+    <message>
+        <source>user</source>
+        <translation>user</translation>
+    </message>
+    <message>
+        <source>assistant</source>
+        <translation>assistant</translation>
     </message>
 </context>
 </TS>

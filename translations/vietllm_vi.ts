@@ -216,6 +216,93 @@
     </message>
 </context>
 <context>
+    <name>vietllm::widgets::AnnotationPanel</name>
+    <message>
+        <source>Enter an annotator name first.</source>
+        <translation>Hãy nhập tên người gán nhãn trước.</translation>
+    </message>
+    <message>
+        <source>Labels</source>
+        <translation>Nhãn</translation>
+    </message>
+    <message>
+        <source>&amp;Annotator:</source>
+        <translation>&amp;Tên người gán nhãn:</translation>
+    </message>
+    <message>
+        <source>&amp;Quality (1-5):</source>
+        <translation>&amp;Chất lượng (1-5):</translation>
+    </message>
+    <message>
+        <source>&amp;Helpfulness (1-5):</source>
+        <translation>&amp;Hữu ích (1-5):</translation>
+    </message>
+    <message>
+        <source>Spam</source>
+        <translation>Rác (spam)</translation>
+    </message>
+    <message>
+        <source>Not Vietnamese</source>
+        <translation>Không phải tiếng Việt</translation>
+    </message>
+    <message>
+        <source>Personal data (PII)</source>
+        <translation>Dữ liệu cá nhân (PII)</translation>
+    </message>
+    <message>
+        <source>Toxic</source>
+        <translation>Độc hại</translation>
+    </message>
+    <message>
+        <source>Bad translation</source>
+        <translation>Dịch kém</translation>
+    </message>
+    <message>
+        <source>N&amp;ote:</source>
+        <translation>Nhận &amp;xét:</translation>
+    </message>
+    <message>
+        <source>quality; 0 clears</source>
+        <translation>chất lượng; 0 để xóa</translation>
+    </message>
+    <message>
+        <source>helpfulness; Alt+0 clears</source>
+        <translation>mức hữu ích; Alt+0 để xóa</translation>
+    </message>
+    <message>
+        <source>spam, not Vietnamese, PII, toxic, bad translation</source>
+        <translation>rác, không phải tiếng Việt, PII, độc hại, dịch kém</translation>
+    </message>
+    <message>
+        <source>write a note / back to the table</source>
+        <translation>viết nhận xét / quay lại bảng</translation>
+    </message>
+    <message>
+        <source>previous / next record</source>
+        <translation>bản ghi trước / sau</translation>
+    </message>
+    <message>
+        <source>search</source>
+        <translation>tìm kiếm</translation>
+    </message>
+    <message>
+        <source>add, delete, move a turn</source>
+        <translation>thêm, xóa, di chuyển một lượt</translation>
+    </message>
+    <message>
+        <source>undo, redo, save the record</source>
+        <translation>hoàn tác, làm lại, lưu bản ghi</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>Phím</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Thao tác</translation>
+    </message>
+</context>
+<context>
     <name>vietllm::widgets::DataPanel</name>
     <message>
         <source>Datasets</source>
@@ -246,6 +333,68 @@ Run vietllm-cli project --help for every format and option.</source>
 vietllm-cli project import PROJECT.vietllm --format alpaca FILE.json
 
 Chạy vietllm-cli project --help để xem mọi định dạng và tùy chọn.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 record(s)</source>
+        <translation>
+            <numerusform>%1 bản ghi</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1+ records, still counting</source>
+        <translation>%1+ bản ghi, đang đếm tiếp</translation>
+    </message>
+    <message>
+        <source>Search messages (Ctrl+F): words, &quot;a phrase&quot;, prefix*</source>
+        <translation>Tìm trong tin nhắn (Ctrl+F): từ, &quot;cụm từ&quot;, tiền tố*</translation>
+    </message>
+    <message>
+        <source>Ignore &amp;diacritics</source>
+        <translation>Bỏ qua &amp;dấu</translation>
+    </message>
+    <message>
+        <source>Find &quot;hòa bình&quot; by typing &quot;hoa binh&quot; (đ matches d)</source>
+        <translation>Gõ &quot;hoa binh&quot; để tìm &quot;hòa bình&quot; (d khớp cả đ)</translation>
+    </message>
+    <message>
+        <source>Data&amp;set:</source>
+        <translation>&amp;Bộ dữ liệu:</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>Tất cả</translation>
+    </message>
+    <message>
+        <source>So&amp;urce:</source>
+        <translation>Ng&amp;uồn:</translation>
+    </message>
+    <message>
+        <source>Lan&amp;guage:</source>
+        <translation>Ngôn n&amp;gữ:</translation>
+    </message>
+    <message>
+        <source>&amp;Kind:</source>
+        <translation>&amp;Loại:</translation>
+    </message>
+    <message>
+        <source>La&amp;bel:</source>
+        <translation>&amp;Nhãn:</translation>
+    </message>
+    <message>
+        <source>Any</source>
+        <translation>Bất kỳ</translation>
+    </message>
+    <message>
+        <source>&amp;Length:</source>
+        <translation>Độ dà&amp;i:</translation>
+    </message>
+    <message>
+        <source>min</source>
+        <translation>tối thiểu</translation>
+    </message>
+    <message>
+        <source>max</source>
+        <translation>tối đa</translation>
     </message>
 </context>
 <context>
@@ -390,6 +539,124 @@ Chạy vietllm-cli project --help để xem mọi định dạng và tùy chọn
     </message>
 </context>
 <context>
+    <name>vietllm::widgets::RecordEditor</name>
+    <message>
+        <source>level %1</source>
+        <translation>tầng %1</translation>
+    </message>
+    <message>
+        <source>rank %1</source>
+        <translation>hạng %1</translation>
+    </message>
+    <message>
+        <source>chosen</source>
+        <translation>được chọn</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>bị loại</translation>
+    </message>
+    <message>
+        <source>Saved; the text was normalized.</source>
+        <translation>Đã lưu; văn bản đã được chuẩn hóa.</translation>
+    </message>
+    <message>
+        <source>Record %1 · %2</source>
+        <translation>Bản ghi %1 · %2</translation>
+    </message>
+    <message>
+        <source>Select a record to see its turns.</source>
+        <translation>Chọn một bản ghi để xem các lượt của nó.</translation>
+    </message>
+    <message>
+        <source>The project is open read-only.</source>
+        <translation>Dự án đang mở ở chế độ chỉ đọc.</translation>
+    </message>
+    <message>
+        <source>Preference pairs and conversation trees are shown read-only; conversations can be edited.</source>
+        <translation>Cặp ưu tiên và cây hội thoại chỉ được xem; hội thoại thì sửa được.</translation>
+    </message>
+    <message>
+        <source>&amp;Role:</source>
+        <translation>&amp;Vai trò:</translation>
+    </message>
+    <message>
+        <source>Add turn</source>
+        <translation>Thêm lượt</translation>
+    </message>
+    <message>
+        <source>Delete turn</source>
+        <translation>Xóa lượt</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>Lên trên</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>Xuống dưới</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>Hoàn tác</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>Làm lại</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Lưu</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::RecordTableModel</name>
+    <message>
+        <source>conversation</source>
+        <translation>hội thoại</translation>
+    </message>
+    <message>
+        <source>preference pair</source>
+        <translation>cặp ưu tiên</translation>
+    </message>
+    <message>
+        <source>conversation tree</source>
+        <translation>cây hội thoại</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>Mã</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>Bộ dữ liệu</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Loại</translation>
+    </message>
+    <message>
+        <source>First user message</source>
+        <translation>Tin nhắn đầu tiên của người dùng</translation>
+    </message>
+    <message>
+        <source>Turns</source>
+        <translation>Số lượt</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Ngôn ngữ</translation>
+    </message>
+    <message>
+        <source>Length</source>
+        <translation>Độ dài</translation>
+    </message>
+    <message>
+        <source>Labels</source>
+        <translation>Nhãn</translation>
+    </message>
+</context>
+<context>
     <name>vietllm::widgets::SettingsDialog</name>
     <message>
         <source>Preferences</source>
@@ -433,6 +700,29 @@ Chạy vietllm-cli project --help để xem mọi định dạng và tùy chọn
     <message>
         <source>No recent projects yet. Projects you open will be listed here.</source>
         <translation>Chưa có dự án gần đây. Các dự án bạn mở sẽ được liệt kê ở đây.</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::TurnListModel</name>
+    <message>
+        <source>Role</source>
+        <translation>Vai trò</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Văn bản</translation>
+    </message>
+    <message>
+        <source>system</source>
+        <translation>hệ thống</translation>
+    </message>
+    <message>
+        <source>user</source>
+        <translation>người dùng</translation>
+    </message>
+    <message>
+        <source>assistant</source>
+        <translation>trợ lý</translation>
     </message>
 </context>
 </TS>

@@ -2,6 +2,8 @@
 // formats and ours, with provenance on every record and no record dropped silently.
 
 #include "app/cli/cli_commands.h"
+#include "app/cli/data_build_commands.h"
+#include "app/cli/data_translate_command.h"
 #include "app/cli/options.h"
 #include "backend/common/atomic_file.h"
 #include "backend/common/errors.h"
@@ -27,7 +29,14 @@ constexpr const char* kDataUsage =
     "  --skip-bad         write bad lines to a side file and go on (default: stop at the first)\n"
     "  --bad-lines FILE   the side file for --skip-bad (default: OUT.bad.jsonl)\n"
     "  --source NAME      provenance source of records that have none (default: IN's file name)\n"
-    "  --licence ID       provenance licence of records that have none (e.g. Apache-2.0)\n";
+    "  --licence ID       provenance licence of records that have none (e.g. Apache-2.0)\n"
+    "\n"
+    "data building (each prints its summary JSON on stderr; 'vietllm-cli data STEP --help'):\n"
+    "  data clean IN... OUT           normalize; drop other languages, PII, toxic, low quality\n"
+    "  data dedup IN... OUT           drop exact and near duplicates (MinHash, --threshold)\n"
+    "  data decontaminate IN... OUT --against FILE[,FILE...]   drop overlaps with benchmarks\n"
+    "  data export IN... OUTDIR       TRL files, train/validation split by source item, dataset card\n"
+    "  data translate IN OUT --endpoint URL --model NAME   English to Vietnamese through a model\n";
 
 data::Format formatOption(const ParsedOptions& options, const std::string& name) {
     const std::string value = options.requiredValue(name);
@@ -177,8 +186,15 @@ int runDataCommand(const Arguments& args) {
         std::cout << kDataUsage;
         return args.empty() ? 2 : 0;
     }
+    if (args.front() == "translate") {
+        return runDataTranslate(Arguments(args.begin() + 1, args.end()));
+    }
+    if (isDataBuildStep(args.front())) {
+        return runDataBuildStep(args.front(), Arguments(args.begin() + 1, args.end()));
+    }
     if (args.front() != "convert") {
-        throw UserError("unknown data command '" + args.front() + "' (known: convert)");
+        throw UserError("unknown data command '" + args.front() +
+                        "' (known: convert, clean, dedup, decontaminate, export, translate)");
     }
     return runConvert(Arguments(args.begin() + 1, args.end()));
 }

@@ -2,11 +2,16 @@
 // child processes.
 
 #include "app/cli/cli_commands.h"
-#include "backend/common/errors.h"
+#include "app/cli/command_runner.h"
+#include "app/cli/tokenize_commands.h"
 
+#include <unistd.h>
+#include <cerrno>
+#include <climits>
 #include <cstring>
 #include <iostream>
 #include <map>
+#include <string>
 
 namespace {
 
@@ -16,13 +21,39 @@ constexpr const char* kUsage =
     "commands:\n"
     "  text normalize|langid|pii|toxicity|quality [options] [FILE...]\n"
     "                    line-oriented Vietnamese text tools (stdin when no FILE)\n"
-    "  data convert --from FORMAT --to FORMAT IN OUT [--skip-bad]\n"
-    "                    convert instruction and preference data between formats\n"
+    "  data convert|clean|dedup|decontaminate|export|translate ...\n"
+    "                    convert, clean, deduplicate, decontaminate, export and translate\n"
+    "                    instruction and preference data\n"
     "  project init|import|export|stats|search FILE ...\n"
     "                    create and fill a project store (*.vietllm)\n"
+    "  model init|logits [options]\n"
+    "                    write a random-initialised model; print a model's logits\n"
+    "  generate --model DIR (--prompt TEXT | --ids 1,2,3) [sampling options]\n"
+    "                    generate a continuation with a local model\n"
+    "  tokenize --tokenizer PATH [--add-special] [FILE...]\n"
+    "                    print one JSON array of token ids per input line\n"
+    "  detokenize --tokenizer PATH [--skip-special] [FILE...]\n"
+    "                    print the text of one JSON array of token ids per line\n"
     "  --version         print the version\n"
     "\n"
     "Run 'vietllm-cli COMMAND --help' for a command's options.\n";
+
+// The engine's commands live in vietllm-engine beside this program (see app/cli/engine_main.cpp);
+// replaces this process with it, passing the arguments unchanged. Returns only on failure.
+int execEngine(char** argv) {
+    char own_path[PATH_MAX] = {};
+    const ssize_t length = ::readlink("/proc/self/exe", own_path, sizeof(own_path) - 1);
+    std::string engine_path = "vietllm-engine";
+    if (length > 0) {
+        const std::string own(own_path, static_cast<std::size_t>(length));
+        engine_path = own.substr(0, own.rfind('/') + 1) + "vietllm-engine";
+    }
+    argv[0] = engine_path.data();
+    ::execv(engine_path.c_str(), argv);
+    std::cerr << "vietllm-cli " << argv[1] << ": cannot start " << engine_path << " (" << std::strerror(errno)
+              << "); this build has no engine (libtorch) or it is not installed beside vietllm-cli\n";
+    return 3;
+}
 
 }  // namespace
 
@@ -37,23 +68,21 @@ int main(int argc, char** argv) {
         std::cout << "vietllm-cli " << VIETLLM_VERSION << '\n';
         return 0;
     }
-    const std::map<std::string, int (*)(const vietllm::cli::Arguments&)> groups = {
+    const std::map<std::string, vietllm::cli::CommandGroup> groups = {
         {"text", vietllm::cli::runTextCommand},
         {"data", vietllm::cli::runDataCommand},
         {"project", vietllm::cli::runProjectCommand},
+        {"tokenize", vietllm::cli::runTokenizeCommand},
+        {"detokenize", vietllm::cli::runDetokenizeCommand},
     };
+    if (command == "model" || command == "generate") {
+        return execEngine(argv);
+    }
     const auto group = groups.find(command);
     if (group == groups.end()) {
         std::cerr << "vietllm-cli: unknown command '" << command << "'\n\n" << kUsage;
         return 2;
     }
-    try {
-        return group->second(vietllm::cli::Arguments(argv + 2, argv + argc));
-    } catch (const vietllm::UserError& error) {
-        std::cerr << "vietllm-cli " << command << ": " << error.what() << '\n';
-        return 1;
-    } catch (const std::exception& error) {
-        std::cerr << "vietllm-cli " << command << ": internal error: " << error.what() << '\n';
-        return 3;
-    }
+    return vietllm::cli::runCommandGroup("vietllm-cli", command, group->second,
+                                         vietllm::cli::Arguments(argv + 2, argv + argc));
 }

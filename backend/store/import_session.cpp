@@ -100,6 +100,8 @@ std::int64_t ImportSession::provenanceId(const data::Provenance& provenance) {
         id = s.find_provenance.columnInt(0);
         s.find_provenance.reset();
     } else {
+        // A statement that ran to its end must be reset before it is bound again.
+        s.find_provenance.reset();
         s.insert_provenance.bindText(1, provenance.source)
             .bindText(2, provenance.licence)
             .bindText(3, transformations)

@@ -1,0 +1,304 @@
+// `vietllm-cli data clean|dedup|decontaminate|export`: option parsing for the data-building
+// steps of backend/databuild; each prints its summary JSON on stderr.
+
+#include "app/cli/data_build_commands.h"
+
+#include "app/cli/options.h"
+#include "backend/common/errors.h"
+#include "backend/databuild/clean.h"
+#include "backend/databuild/decontaminate.h"
+#include "backend/databuild/dedup.h"
+#include "backend/databuild/export.h"
+
+#include <cstdlib>
+#include <iostream>
+#include <set>
+
+namespace vietllm::cli {
+
+namespace {
+
+constexpr const char* kCommonUsage =
+    "input and output (every step):\n"
+    "  IN...                one or more JSONL files (or one JSON array each; gzip is read; '-' is stdin)\n"
+    "  --format FORMAT      format of the inputs (default messages; see 'vietllm-cli data --help')\n"
+    "  --to FORMAT          format of OUT (default: messages, preference for pair formats, oasst for trees)\n"
+    "  --skip-bad           send bad input lines to the side file (reason bad-line) instead of stopping\n"
+    "  --shard I/N          process only records I, I+N, I+2N, ... (0-based, over all inputs)\n"
+    "  --threads N          worker threads (default: the machine's hardware threads)\n"
+    "  --batch-size N       records held in memory per batch (default 512)\n"
+    "  --summary-out FILE   also write the summary JSON printed on stderr to FILE\n";
+
+constexpr const char* kCleanUsage =
+    "usage: vietllm-cli data clean IN... OUT [options]\n"
+    "Normalizes every text field, then drops records in another language (user and assistant turns\n"
+    "checked separately), with personal data (or redacts it), toxic ones and low-quality ones.\n"
+    "Dropped records go to OUT.dropped.jsonl with their reasons.\n\n"
+    "  --dropped FILE                       side file of dropped records (default OUT.dropped.jsonl)\n"
+    "  --lang CODE                          required language of every turn (default vi; 'any': no check)\n"
+    "  --pii redact|drop|keep               personal data policy (default redact)\n"
+    "  --max-toxicity X                     drop when a line's toxicity score exceeds X (default 0.9; 1: "
+    "off)\n"
+    "  --min-vietnamese-syllable-ratio X    (default 0.5; 0: off; only with --lang vi)\n"
+    "  --max-duplicate-line-ratio X         (default 0.3; 1: off)\n"
+    "  --min-chars N                        every text field at least N code points (default 1)\n"
+    "  --max-chars N                        all fields together at most N code points (default 0: no limit)\n"
+    "  --tone-style hóa|hoà                 tone placement of oa/oe/uy (default hóa)\n"
+    "  --fix-legacy                         repair TCVN3/VNI/VIQR/CP1258 text first\n"
+    "  --no-normalize                       leave the text as it is\n\n";
+
+constexpr const char* kDedupUsage =
+    "usage: vietllm-cli data dedup IN... OUT [options]\n"
+    "Drops exact duplicates (same normalized text) and near duplicates (MinHash over syllable\n"
+    "shingles with LSH banding) within and across the inputs, keeping the first occurrence.\n"
+    "Duplicates go to OUT.duplicates.jsonl with the id, file and line of the record they repeat.\n\n"
+    "  --duplicates FILE     side file (default OUT.duplicates.jsonl)\n"
+    "  --threshold X         Jaccard similarity of near duplicates (default 0.8)\n"
+    "  --shingle-size N      syllables per shingle (default 5)\n"
+    "  --permutations N      MinHash hash functions (default 128)\n"
+    "  --seed N              MinHash seed (default 1)\n"
+    "  --exact-only          no near-duplicate detection\n\n";
+
+constexpr const char* kDecontaminateUsage =
+    "usage: vietllm-cli data decontaminate IN... OUT --against FILE[,FILE...] [options]\n"
+    "Drops records sharing an n-gram of syllables with evaluation data. Benchmark files are JSONL\n"
+    "of any shape: every string value is read as text. Matches (record id, file, line, benchmark\n"
+    "file and line, the n-gram) go to OUT.matches.jsonl.\n\n"
+    "  --against FILE[,FILE...]  benchmark files (required)\n"
+    "  --matches FILE            side file (default OUT.matches.jsonl)\n"
+    "  --ngram N                 syllables per n-gram (default 13); shorter benchmark strings count whole\n"
+    "  --min-tokens N            benchmark strings shorter than N syllables are ignored (default 8)\n\n";
+
+constexpr const char* kExportUsage =
+    "usage: vietllm-cli data export IN... OUTDIR [options]\n"
+    "Writes OUTDIR/train.jsonl and OUTDIR/validation.jsonl in the formats TRL and our trainer read,\n"
+    "split by source item (records of one item never straddle the split), OUTDIR/README.md (a\n"
+    "dataset card) and OUTDIR/skipped.jsonl (records the kind cannot hold).\n\n"
+    "  --kind sft|preference      sft: {\"messages\"}; preference: {\"prompt\",\"chosen\",\"rejected\"} "
+    "(default sft)\n"
+    "  --valid-fraction X         share of source items in validation (default 0.05)\n"
+    "  --seed N                   split seed (default 42)\n"
+    "  --name NAME                dataset card title (default: OUTDIR's name)\n"
+    "  --summary FILE[,FILE...]   summaries of earlier steps (--summary-out) listed as filters\n\n";
+
+const std::set<std::string> kCommonValues = {"format", "to", "shard", "threads", "batch-size", "summary-out"};
+const std::set<std::string> kCommonFlags = {"skip-bad", "help"};
+
+std::set<std::string> withCommon(std::set<std::string> names, const std::set<std::string>& common) {
+    names.insert(common.begin(), common.end());
+    return names;
+}
+
+double doubleOption(const ParsedOptions& options, const std::string& name, double fallback, double low,
+                    double high) {
+    const auto value = options.value(name);
+    if (!value) {
+        return fallback;
+    }
+    char* end = nullptr;
+    const double parsed = std::strtod(value->c_str(), &end);
+    if (value->empty() || *end != '\0' || !(parsed >= low && parsed <= high)) {
+        throw UserError("--" + name + ": '" + *value + "' is not a number from " + std::to_string(low) +
+                        " to " + std::to_string(high));
+    }
+    return parsed;
+}
+
+std::size_t countOption(const ParsedOptions& options, const std::string& name, std::size_t fallback,
+                        std::size_t low) {
+    const auto value = options.value(name);
+    if (!value) {
+        return fallback;
+    }
+    if (value->empty() || value->find_first_not_of("0123456789") != std::string::npos || value->size() > 18 ||
+        std::stoull(*value) < low) {
+        throw UserError("--" + name + ": '" + *value + "' is not a whole number of at least " +
+                        std::to_string(low));
+    }
+    return static_cast<std::size_t>(std::stoull(*value));
+}
+
+data::Format formatValue(const std::string& name, const std::string& value) {
+    const data::Format format = data::parseFormat(value);
+    if (format == data::Format::Invalid) {
+        throw UserError("--" + name + ": unknown format '" + value +
+                        "'; known formats: " + data::formatNameList());
+    }
+    return format;
+}
+
+std::vector<std::string> commaList(const std::string& text) {
+    std::vector<std::string> items;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const std::size_t comma = std::min(text.find(',', start), text.size());
+        if (comma > start) {
+            items.push_back(text.substr(start, comma - start));
+        }
+        start = comma + 1;
+    }
+    return items;
+}
+
+// What every step reads and writes; OUT is the last positional argument.
+struct CommonSettings {
+    databuild::InputOptions input;
+    std::string output;
+    data::Format output_format = data::Format::Invalid;
+    std::string summary_out;
+};
+
+CommonSettings commonSettings(const ParsedOptions& options, const std::string& step) {
+    const std::vector<std::string>& positional = options.positional();
+    if (positional.size() < 2) {
+        throw UserError("data " + step + " needs IN... and OUT (see 'vietllm-cli data " + step + " --help')");
+    }
+    CommonSettings settings;
+    settings.input.paths.assign(positional.begin(), positional.end() - 1);
+    settings.output = positional.back();
+    settings.input.format = formatValue("format", options.value("format").value_or("messages"));
+    settings.output_format = options.value("to") ? formatValue("to", *options.value("to"))
+                                                 : databuild::naturalOutputFormat(settings.input.format);
+    settings.input.skip_bad = options.hasFlag("skip-bad");
+    if (const auto shard = options.value("shard")) {
+        settings.input.shard = databuild::parseShard(*shard);
+    }
+    settings.input.threads =
+        static_cast<unsigned>(countOption(options, "threads", databuild::defaultThreadCount(), 1));
+    settings.input.batch_size = countOption(options, "batch-size", 512, 1);
+    settings.summary_out = options.value("summary-out").value_or("");
+    return settings;
+}
+
+int report(const nlohmann::ordered_json& summary, const CommonSettings& settings) {
+    std::cerr << summary.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    if (!settings.summary_out.empty()) {
+        databuild::writeSummaryFile(settings.summary_out, summary);
+    }
+    return 0;
+}
+
+int runClean(const Arguments& args) {
+    const ParsedOptions options(
+        args,
+        withCommon({"dropped", "lang", "pii", "max-toxicity", "min-vietnamese-syllable-ratio",
+                    "max-duplicate-line-ratio", "min-chars", "max-chars", "tone-style"},
+                   kCommonValues),
+        withCommon({"fix-legacy", "no-normalize"}, kCommonFlags));
+    if (options.hasFlag("help")) {
+        std::cout << kCleanUsage << kCommonUsage;
+        return 0;
+    }
+    const CommonSettings settings = commonSettings(options, "clean");
+    databuild::CleanJob job;
+    job.input = settings.input;
+    job.output_path = settings.output;
+    job.output_format = settings.output_format;
+    job.dropped_path = options.value("dropped").value_or(settings.output + ".dropped.jsonl");
+    databuild::CleanOptions& clean = job.options;
+    clean.normalize = !options.hasFlag("no-normalize");
+    clean.normalize_options.fix_legacy = options.hasFlag("fix-legacy");
+    if (const auto style = options.value("tone-style")) {
+        clean.normalize_options.tone_style = text::parseToneStyle(*style);
+        if (clean.normalize_options.tone_style == text::ToneStyle::Invalid) {
+            throw UserError("--tone-style: '" + *style + "' is neither hóa nor hoà");
+        }
+    }
+    const std::string lang = options.value("lang").value_or("vi");
+    clean.lang = lang == "any" ? "" : lang;
+    const std::string pii = options.value("pii").value_or("redact");
+    clean.pii = databuild::parsePiiPolicy(pii);
+    if (clean.pii == databuild::PiiPolicy::Invalid) {
+        throw UserError("--pii: '" + pii + "' is not redact, drop or keep");
+    }
+    clean.max_toxicity = doubleOption(options, "max-toxicity", clean.max_toxicity, 0, 1);
+    clean.min_vietnamese_syllable_ratio =
+        doubleOption(options, "min-vietnamese-syllable-ratio", clean.min_vietnamese_syllable_ratio, 0, 1);
+    clean.max_duplicate_line_ratio =
+        doubleOption(options, "max-duplicate-line-ratio", clean.max_duplicate_line_ratio, 0, 1);
+    clean.min_chars = countOption(options, "min-chars", clean.min_chars, 0);
+    clean.max_chars = countOption(options, "max-chars", clean.max_chars, 0);
+    return report(databuild::runClean(job), settings);
+}
+
+int runDedup(const Arguments& args) {
+    const ParsedOptions options(
+        args, withCommon({"duplicates", "threshold", "shingle-size", "permutations", "seed"}, kCommonValues),
+        withCommon({"exact-only"}, kCommonFlags));
+    if (options.hasFlag("help")) {
+        std::cout << kDedupUsage << kCommonUsage;
+        return 0;
+    }
+    const CommonSettings settings = commonSettings(options, "dedup");
+    databuild::DedupJob job;
+    job.input = settings.input;
+    job.output_path = settings.output;
+    job.output_format = settings.output_format;
+    job.duplicates_path = options.value("duplicates").value_or(settings.output + ".duplicates.jsonl");
+    job.options.threshold = doubleOption(options, "threshold", job.options.threshold, 0.01, 1);
+    job.options.shingle_size = countOption(options, "shingle-size", job.options.shingle_size, 1);
+    job.options.permutations = countOption(options, "permutations", job.options.permutations, 1);
+    job.options.seed = countOption(options, "seed", job.options.seed, 0);
+    job.options.near = !options.hasFlag("exact-only");
+    return report(databuild::runDedup(job), settings);
+}
+
+int runDecontaminate(const Arguments& args) {
+    const ParsedOptions options(
+        args, withCommon({"against", "matches", "ngram", "min-tokens"}, kCommonValues), kCommonFlags);
+    if (options.hasFlag("help")) {
+        std::cout << kDecontaminateUsage << kCommonUsage;
+        return 0;
+    }
+    const CommonSettings settings = commonSettings(options, "decontaminate");
+    databuild::DecontaminateJob job;
+    job.input = settings.input;
+    job.output_path = settings.output;
+    job.output_format = settings.output_format;
+    job.against = commaList(options.requiredValue("against"));
+    job.matches_path = options.value("matches").value_or(settings.output + ".matches.jsonl");
+    job.options.ngram = countOption(options, "ngram", job.options.ngram, 1);
+    job.options.min_tokens = countOption(options, "min-tokens", job.options.min_tokens, 1);
+    return report(databuild::runDecontaminate(job), settings);
+}
+
+int runExport(const Arguments& args) {
+    const ParsedOptions options(
+        args, withCommon({"kind", "valid-fraction", "seed", "name", "summary"}, kCommonValues), kCommonFlags);
+    if (options.hasFlag("help")) {
+        std::cout << kExportUsage << kCommonUsage;
+        return 0;
+    }
+    if (options.value("to")) {
+        throw UserError("--to: data export writes the TRL formats chosen by --kind");
+    }
+    const CommonSettings settings = commonSettings(options, "export");
+    databuild::ExportJob job;
+    job.input = settings.input;
+    job.output_dir = settings.output;
+    const std::string kind = options.value("kind").value_or("sft");
+    job.kind = databuild::parseExportKind(kind);
+    if (job.kind == databuild::ExportKind::Invalid) {
+        throw UserError("--kind: '" + kind + "' is not sft or preference");
+    }
+    job.valid_fraction = doubleOption(options, "valid-fraction", job.valid_fraction, 0, 0.99);
+    job.seed = countOption(options, "seed", job.seed, 0);
+    job.dataset_name = options.value("name").value_or("");
+    job.summary_paths = commaList(options.value("summary").value_or(""));
+    return report(databuild::runExport(job), settings);
+}
+
+}  // namespace
+
+bool isDataBuildStep(const std::string& step) {
+    return step == "clean" || step == "dedup" || step == "decontaminate" || step == "export";
+}
+
+int runDataBuildStep(const std::string& step, const Arguments& args) {
+    if (step == "clean") return runClean(args);
+    if (step == "dedup") return runDedup(args);
+    if (step == "decontaminate") return runDecontaminate(args);
+    return runExport(args);
+}
+
+}  // namespace vietllm::cli

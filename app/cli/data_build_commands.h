@@ -1,0 +1,16 @@
+#pragma once
+// `vietllm-cli data clean|dedup|decontaminate|export`: the torch-free data-building steps over
+// JSONL files, registered in data_commands.cpp's dispatch.
+
+#include "app/cli/cli_commands.h"
+
+#include <string>
+
+namespace vietllm::cli {
+
+/// True when `step` is one of the steps runDataBuildStep() runs.
+bool isDataBuildStep(const std::string& step);
+/// Runs one data-building step with the arguments after its name; returns the exit code.
+int runDataBuildStep(const std::string& step, const Arguments& args);
+
+}  // namespace vietllm::cli

@@ -1,0 +1,225 @@
+// `vietllm-cli model ...` and `vietllm-cli generate`: random-initialised models in Hugging Face
+// format, raw logits for checks against other implementations, and text generation.
+
+#include "app/cli/model_commands.h"
+
+#include "app/cli/options.h"
+#include "backend/common/errors.h"
+#include "backend/sample/engine.h"
+#include "backend/tokenizer/tokenizer.h"
+#include "backend/weights/random_model.h"
+
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+#include <map>
+
+namespace vietllm::cli {
+namespace {
+
+constexpr const char* kModelUsage =
+    "usage: vietllm-cli model SUBCOMMAND [options]\n"
+    "\n"
+    "  init --arch ARCH --out DIR [--size tiny] [--vocab N] [--seed N]\n"
+    "            write a random-initialised model (config.json, model.safetensors) in Hugging\n"
+    "            Face format; ARCH: llama, mistral, qwen2, gpt_neox, bloom, gptj, mpt\n"
+    "  logits --model DIR --ids 1,2,3 [--dtype fp32|bf16|fp16] [--threads N]\n"
+    "            print the logits of the last position as one JSON array\n";
+
+constexpr const char* kGenerateUsage =
+    "usage: vietllm-cli generate --model DIR (--prompt TEXT | --ids 1,2,3) [options]\n"
+    "Streams the continuation to stdout (token ids as a JSON array when the model has no tokenizer).\n"
+    "\n"
+    "  --max-tokens N            new tokens at most (default 64)\n"
+    "  --temperature T           0 = greedy (default 1.0)\n"
+    "  --top-k K --top-p P --min-p P\n"
+    "  --repetition-penalty R --frequency-penalty F --presence-penalty P --penalty-last-n N\n"
+    "  --seed N                  sampling seed (default 0)\n"
+    "  --stop TEXT               stop at this text (not printed)\n"
+    "  --stop-id ID              stop at this token id (besides end-of-sequence)\n"
+    "  --ignore-eos              do not stop at end-of-sequence\n"
+    "  --dtype fp32|bf16|fp16    compute type (default fp32); --threads N (default: all cores)\n"
+    "  --json                    print one JSON object (ids, text, stop reason) at the end instead\n"
+    "Sampler order: penalties, temperature, top-k, top-p, min-p, draw.\n";
+
+double numberOption(const ParsedOptions& options, const std::string& name, double fallback) {
+    const std::optional<std::string> value = options.value(name);
+    if (!value) {
+        return fallback;
+    }
+    try {
+        std::size_t used = 0;
+        const double number = std::stod(*value, &used);
+        if (used == value->size()) {
+            return number;
+        }
+    } catch (const std::exception&) {
+    }
+    throw UserError("option --" + name + ": '" + *value + "' is not a number");
+}
+
+std::int64_t integerOption(const ParsedOptions& options, const std::string& name, std::int64_t fallback) {
+    const std::optional<std::string> value = options.value(name);
+    if (!value) {
+        return fallback;
+    }
+    try {
+        std::size_t used = 0;
+        const long long number = std::stoll(*value, &used);
+        if (used == value->size()) {
+            return number;
+        }
+    } catch (const std::exception&) {
+    }
+    throw UserError("option --" + name + ": '" + *value + "' is not an integer");
+}
+
+std::vector<std::int32_t> parseIds(const std::string& text) {
+    std::vector<std::int32_t> ids;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const std::size_t comma = std::min(text.find(',', start), text.size());
+        const std::string item = text.substr(start, comma - start);
+        try {
+            std::size_t used = 0;
+            const long number = std::stol(item, &used);
+            if (used != item.size() || number < 0 || number > INT32_MAX) {
+                throw std::invalid_argument(item);
+            }
+            ids.push_back(static_cast<std::int32_t>(number));
+        } catch (const std::exception&) {
+            throw UserError("option --ids: '" + item + "' is not a token id (expected e.g. 1,2,3)");
+        }
+        start = comma + 1;
+    }
+    return ids;
+}
+
+sample::EngineOptions engineOptions(const ParsedOptions& options) {
+    sample::EngineOptions engine_options;
+    engine_options.dtype = sample::computeDTypeFromName(options.value("dtype").value_or("fp32"), "dtype");
+    engine_options.num_threads = static_cast<int>(integerOption(options, "threads", 0));
+    return engine_options;
+}
+
+int runInit(const Arguments& args) {
+    const ParsedOptions options(args, {"arch", "size", "out", "vocab", "seed"}, {});
+    weights::RandomModelOptions model_options;
+    const std::string arch = options.requiredValue("arch");
+    model_options.architecture = weights::architectureFromName(arch);
+    if (model_options.architecture == weights::Architecture::Invalid) {
+        throw UserError("option --arch: unknown architecture '" + arch +
+                        "' (llama, mistral, qwen2, gpt_neox, bloom, gptj, mpt)");
+    }
+    model_options.size = options.value("size").value_or("tiny");
+    model_options.vocab_size = integerOption(options, "vocab", model_options.vocab_size);
+    model_options.seed = static_cast<std::uint64_t>(integerOption(options, "seed", 1234));
+    const std::string out = options.requiredValue("out");
+    weights::writeRandomModel(out, model_options);
+    std::cout << nlohmann::json{{"model", out}, {"arch", arch}, {"size", model_options.size}}.dump() << '\n';
+    return 0;
+}
+
+int runLogits(const Arguments& args) {
+    const ParsedOptions options(args, {"model", "ids", "dtype", "threads"}, {});
+    const sample::Engine engine(options.requiredValue("model"), engineOptions(options));
+    const std::vector<std::vector<float>> logits = engine.logits(parseIds(options.requiredValue("ids")));
+    std::cout << nlohmann::json(logits.back()).dump() << '\n';
+    return 0;
+}
+
+const char* stopReasonName(sample::StopReason reason) {
+    switch (reason) {
+        case sample::StopReason::MaxTokens:
+            return "max_tokens";
+        case sample::StopReason::StopToken:
+            return "stop_token";
+        case sample::StopReason::StopString:
+            return "stop_string";
+        case sample::StopReason::Cancelled:
+            return "cancelled";
+        case sample::StopReason::ContextFull:
+            return "context_full";
+        case sample::StopReason::Invalid:
+            break;
+    }
+    return "invalid";
+}
+
+}  // namespace
+
+int runModelCommand(const Arguments& args) {
+    if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+        std::cout << kModelUsage;
+        return args.empty() ? 2 : 0;
+    }
+    const std::map<std::string, int (*)(const Arguments&)> subcommands = {{"init", runInit},
+                                                                          {"logits", runLogits}};
+    const auto found = subcommands.find(args[0]);
+    if (found == subcommands.end()) {
+        throw UserError("unknown subcommand '" + args[0] + "' (init, logits)");
+    }
+    return found->second(Arguments(args.begin() + 1, args.end()));
+}
+
+int runGenerateCommand(const Arguments& args) {
+    if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+        std::cout << kGenerateUsage;
+        return args.empty() ? 2 : 0;
+    }
+    const ParsedOptions options(args,
+                                {"model", "prompt", "ids", "max-tokens", "temperature", "top-k", "top-p",
+                                 "min-p", "repetition-penalty", "frequency-penalty", "presence-penalty",
+                                 "penalty-last-n", "seed", "stop", "stop-id", "dtype", "threads"},
+                                {"ignore-eos", "json"});
+    const sample::Engine engine(options.requiredValue("model"), engineOptions(options));
+    std::vector<std::int32_t> prompt;
+    if (options.value("ids")) {
+        prompt = parseIds(*options.value("ids"));
+    } else if (engine.tokenizer() != nullptr) {
+        prompt = engine.tokenizer()->encode(options.requiredValue("prompt"), true);
+    } else {
+        throw UserError("the model folder has no tokenizer: give the prompt as --ids 1,2,3");
+    }
+    sample::GenerationOptions generation;
+    generation.max_new_tokens = integerOption(options, "max-tokens", 64);
+    generation.sampling.temperature = numberOption(options, "temperature", 1.0);
+    generation.sampling.top_k = integerOption(options, "top-k", 0);
+    generation.sampling.top_p = numberOption(options, "top-p", 1.0);
+    generation.sampling.min_p = numberOption(options, "min-p", 0.0);
+    generation.sampling.repetition_penalty = numberOption(options, "repetition-penalty", 1.0);
+    generation.sampling.frequency_penalty = numberOption(options, "frequency-penalty", 0.0);
+    generation.sampling.presence_penalty = numberOption(options, "presence-penalty", 0.0);
+    generation.sampling.penalty_last_n = integerOption(options, "penalty-last-n", 64);
+    generation.sampling.seed = static_cast<std::uint64_t>(integerOption(options, "seed", 0));
+    if (options.value("stop")) {
+        generation.stop_strings.push_back(*options.value("stop"));
+    }
+    if (options.value("stop-id")) {
+        generation.stop_token_ids = parseIds(*options.value("stop-id"));
+    }
+    generation.ignore_eos = options.hasFlag("ignore-eos");
+    const bool json_output = options.hasFlag("json");
+    const bool stream_text = !json_output && engine.tokenizer() != nullptr;
+    const sample::StreamCallback print_text = [&](const sample::StreamChunk& chunk) {
+        if (stream_text) {
+            std::cout << chunk.text << std::flush;
+        }
+        return true;
+    };
+    const sample::GenerationResult result = engine.generate({prompt}, generation, print_text).front();
+    if (json_output) {
+        std::cout << nlohmann::json{{"ids", result.token_ids},
+                                    {"text", result.text},
+                                    {"stop_reason", stopReasonName(result.stop_reason)}}
+                         .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+                  << '\n';
+    } else if (stream_text) {
+        std::cout << '\n';
+    } else {
+        std::cout << nlohmann::json(result.token_ids).dump() << '\n';
+    }
+    return 0;
+}
+
+}  // namespace vietllm::cli

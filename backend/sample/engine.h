@@ -1,0 +1,98 @@
+#pragma once
+// The inference engine behind the CLI and the GUI, torch-free on the outside (pimpl): load a
+// Hugging Face model directory, run forward passes, and generate with a KV cache, a sampler chain,
+// stop tokens and strings, and a streaming callback that can cancel at any token.
+
+#include "backend/sample/sampler.h"
+#include "backend/weights/model_config.h"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace vietllm::tokenizer {
+class Tokenizer;
+}
+
+namespace vietllm::sample {
+
+enum class ComputeDType { Invalid = 0, Float32, BFloat16, Float16 };
+
+/// The ComputeDType for "fp32", "bf16" or "fp16"; throws UserError naming `option` otherwise.
+ComputeDType computeDTypeFromName(const std::string& name, const std::string& option);
+
+struct EngineOptions {
+    ComputeDType dtype = ComputeDType::Float32;
+    int num_threads = 0;  // intra-op threads; 0 = every hardware thread
+};
+
+struct GenerationOptions {
+    SamplingOptions sampling;
+    std::int64_t max_new_tokens = 64;
+    std::vector<std::int32_t> stop_token_ids;  // added to the model's end-of-sequence ids
+    std::vector<std::string> stop_strings;     // need a tokenizer
+    bool ignore_eos = false;
+};
+
+enum class StopReason { Invalid = 0, MaxTokens, StopToken, StopString, Cancelled, ContextFull };
+
+/// Token id of the last chunk of a row, which carries text held back until the row ended.
+constexpr std::int32_t kNoToken = -1;
+
+/// One streamed step: the row of the batch, the token drawn, and the text that became safe to show
+/// (empty without a tokenizer, or while a character or a possible stop string is incomplete).
+struct StreamChunk {
+    std::size_t row = 0;
+    std::int32_t token_id = 0;
+    std::string text;
+};
+
+/// Called for every generated token (and once with kNoToken when a row ends with held-back text);
+/// return false to cancel the whole generation.
+using StreamCallback = std::function<bool(const StreamChunk&)>;
+
+struct GenerationResult {
+    std::vector<std::int32_t> token_ids;  // generated ids, stop token included
+    std::string text;                     // decoded text, stop string excluded
+    StopReason stop_reason = StopReason::Invalid;
+};
+
+class Engine {
+public:
+    /// Loads config.json, the safetensors weights and, when present, tokenizer.json or
+    /// tokenizer.model of `model_dir`. Throws UserError for anything missing or inconsistent.
+    Engine(const std::string& model_dir, const EngineOptions& options);
+    ~Engine();
+    Engine(Engine&&) noexcept;
+    Engine& operator=(Engine&&) noexcept;
+
+    const weights::ModelConfig& config() const;
+    /// The model's tokenizer, or nullptr when the directory has none.
+    const tokenizer::Tokenizer* tokenizer() const;
+
+    /// Logits of every position of `ids` in one forward pass: [position][vocab].
+    std::vector<std::vector<float>> logits(const std::vector<std::int32_t>& ids) const;
+    /// Logits of several prompts run as one left-padded batch: [row][position][vocab], real
+    /// positions only.
+    std::vector<std::vector<std::vector<float>>> batchLogits(
+        const std::vector<std::vector<std::int32_t>>& rows) const;
+    /// Logits of every position of `ids` computed incrementally: the first `prefill` ids in one pass,
+    /// then one id at a time through the KV cache (the decoding path, for checks against logits()).
+    std::vector<std::vector<float>> cachedLogits(const std::vector<std::int32_t>& ids,
+                                                 std::size_t prefill) const;
+
+    /// Generates a continuation of each prompt (one batch, left-padded). Rows that stop early are
+    /// kept in the batch but no longer streamed. Throws UserError for an empty prompt, an id outside
+    /// the vocabulary, a prompt longer than the context, or stop strings without a tokenizer.
+    std::vector<GenerationResult> generate(const std::vector<std::vector<std::int32_t>>& prompts,
+                                           const GenerationOptions& options,
+                                           const StreamCallback& on_chunk) const;
+
+private:
+    class Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace vietllm::sample
