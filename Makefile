@@ -2,6 +2,7 @@
 #   make run      install missing Debian packages, build, open the GUI on a demo project
 #   make test     install missing Debian packages, build, run every test this machine can
 #   make package  build the .deb and .tar.gz installers
+#   make bench    throughput figures (see docs/benchmarks.md)
 #   make format   clang-format every source file
 
 BUILD_DIR ?= build
@@ -63,3 +64,5 @@ clean:
 
 bench: build
 	$(BUILD_DIR)/bin/vietllm-bench-text $(SAMPLE_DATA)
+	$(BUILD_DIR)/bin/vietllm-bench-databuild $(SAMPLE_DATA)
+	@echo "Data panel at 1M records (builds a 1M-record project once, ~8 min): $(BUILD_DIR)/bin/vietllm-bench-data-panel"

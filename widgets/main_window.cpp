@@ -361,6 +361,7 @@ void MainWindow::changeEvent(QEvent* event) {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+    m_data_panel->setProject(nullptr);  // saves a record edit still pending in the editor
     m_settings.setWindowGeometry(saveGeometry());
     QMainWindow::closeEvent(event);
 }

