@@ -131,7 +131,7 @@ TreeNode nodeFromJson(const json& value, const std::string& field) {
     TreeNode node;
     node.id = requireString(requireKey(value, "message_id", field + ".message_id"), field + ".message_id");
     node.content = requireString(requireKey(value, "text", field + ".text"), field + ".text");
-    const std::string& role = requireString(requireKey(value, "role", field + ".role"), field + ".role");
+    const std::string role = requireString(requireKey(value, "role", field + ".role"), field + ".role");
     node.role = parseRole(role);
     if (node.role == Role::Invalid) {
         throw UserError(fieldLabel(field + ".role") + ": unknown role \"" + role + "\"");
@@ -241,7 +241,7 @@ std::vector<Message> messagesFromJson(const json& value, const std::string& fiel
     for (std::size_t i = 0; i < value.size(); ++i) {
         const std::string item_field = field + "[" + std::to_string(i) + "]";
         requireObject(value[i], item_field);
-        const std::string& role =
+        const std::string role =
             requireString(requireKey(value[i], "role", item_field + ".role"), item_field + ".role");
         Message message;
         message.role = parseRole(role);
