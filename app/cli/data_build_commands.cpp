@@ -198,12 +198,7 @@ int runClean(const Arguments& args) {
     databuild::CleanOptions& clean = job.options;
     clean.normalize = !options.hasFlag("no-normalize");
     clean.normalize_options.fix_legacy = options.hasFlag("fix-legacy");
-    if (const auto style = options.value("tone-style")) {
-        clean.normalize_options.tone_style = text::parseToneStyle(*style);
-        if (clean.normalize_options.tone_style == text::ToneStyle::Invalid) {
-            throw UserError("--tone-style: '" + *style + "' is neither hóa nor hoà");
-        }
-    }
+    clean.normalize_options.tone_style = toneStyleOption(options, clean.normalize_options.tone_style);
     const std::string lang = options.value("lang").value_or("vi");
     clean.lang = lang == "any" ? "" : lang;
     const std::string pii = options.value("pii").value_or("redact");

@@ -85,12 +85,7 @@ databuild::TranslateOptions parseTranslateOptions(const ParsedOptions& options) 
     job.retry_failed = options.hasFlag("retry-failed");
     job.max_tokens_cap = integerOption(options, "max-tokens", 4096, 1, 1000000);
     job.temperature = numberOption(options, "temperature", 0, 0, 2);
-    if (const std::optional<std::string> style = options.value("tone-style")) {
-        job.normalize.tone_style = text::parseToneStyle(*style);
-        if (job.normalize.tone_style == text::ToneStyle::Invalid) {
-            throw UserError("--tone-style: '" + *style + "' is neither hóa nor hoà");
-        }
-    }
+    job.normalize.tone_style = toneStyleOption(options, job.normalize.tone_style);
     net::ChatClientOptions& client = job.client;
     client.endpoint = options.requiredValue("endpoint");
     client.model = options.requiredValue("model");

@@ -55,4 +55,17 @@ std::string ParsedOptions::requiredValue(const std::string& name) const {
     return *found;
 }
 
+text::ToneStyle toneStyleOption(const ParsedOptions& options, text::ToneStyle fallback) {
+    const auto style = options.value("tone-style");
+    if (!style) {
+        return fallback;
+    }
+    const text::ToneStyle parsed = text::parseToneStyle(*style);
+    if (parsed == text::ToneStyle::Invalid) {
+        throw UserError("--tone-style must be 'hóa' (hóa, thủy, khỏe) or 'hoà' (hoà, thuỷ, khoẻ), not '" +
+                        *style + "'");
+    }
+    return parsed;
+}
+
 }  // namespace vietllm::cli

@@ -3,6 +3,7 @@
 // `--name=VALUE`, boolean `--flag`, and positional arguments. Unknown options are user errors.
 
 #include "app/cli/cli_commands.h"
+#include "backend/text/normalize.h"
 
 #include <map>
 #include <optional>
@@ -30,5 +31,8 @@ private:
     std::map<std::string, std::string> m_values;
     std::vector<std::string> m_positional;
 };
+
+/// The --tone-style option (hóa or hoà), or `fallback` when absent; throws UserError on other values.
+text::ToneStyle toneStyleOption(const ParsedOptions& options, text::ToneStyle fallback);
 
 }  // namespace vietllm::cli

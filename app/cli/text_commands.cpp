@@ -92,13 +92,7 @@ std::string toJsonLine(const nlohmann::ordered_json& value) {
 int runNormalize(const Arguments& args) {
     const ParsedOptions options(args, {"tone-style"}, {"fix-legacy"});
     text::NormalizeOptions normalize_options;
-    if (const auto style = options.value("tone-style")) {
-        normalize_options.tone_style = text::parseToneStyle(*style);
-        if (normalize_options.tone_style == text::ToneStyle::Invalid) {
-            throw UserError("--tone-style must be 'hóa' (hóa, thủy, khỏe) or 'hoà' (hoà, thuỷ, khoẻ), not '" +
-                            *style + "'");
-        }
-    }
+    normalize_options.tone_style = toneStyleOption(options, normalize_options.tone_style);
     normalize_options.fix_legacy = options.hasFlag("fix-legacy");
     return transformInputs(options.positional(),
                            [&](const std::string& line) { return text::normalize(line, normalize_options); });

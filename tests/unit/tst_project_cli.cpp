@@ -33,6 +33,14 @@ std::vector<nlohmann::json> readJsonLines(const QString& path) {
     return values;
 }
 
+// Creates `project` and imports `messages_file` (format messages) into it through the CLI.
+bool initAndImportMessages(const QString& project, const QString& messages_file) {
+    return runCli({QStringLiteral("project"), QStringLiteral("init"), project}).exit_code == 0 &&
+           runCli({QStringLiteral("project"), QStringLiteral("import"), project, QStringLiteral("--format"),
+                   QStringLiteral("messages"), messages_file})
+                   .exit_code == 0;
+}
+
 nlohmann::json statsOf(const QString& project) {
     const CliResult result = runCli({QStringLiteral("project"), QStringLiteral("stats"), project});
     if (result.exit_code != 0) {
@@ -154,11 +162,7 @@ void TestProjectCli::statsDescribeDatasets() {
     const QString project = path(QStringLiteral("s.vietllm"));
     const QString chats = path(QStringLiteral("vi_chats.jsonl"));
     writeFile(chats, kVietnameseChats);
-    QCOMPARE(runCli({QStringLiteral("project"), QStringLiteral("init"), project}).exit_code, 0);
-    QCOMPARE(runCli({QStringLiteral("project"), QStringLiteral("import"), project, QStringLiteral("--format"),
-                     QStringLiteral("messages"), chats})
-                 .exit_code,
-             0);
+    QVERIFY(initAndImportMessages(project, chats));
     const nlohmann::json stats = statsOf(project);
     QCOMPARE(stats["datasets"].size(), std::size_t{1});
     const nlohmann::json& dataset = stats["datasets"][0];
@@ -239,11 +243,7 @@ void TestProjectCli::exportFailuresLeaveNoFile() {
     const QString project = path(QStringLiteral("x.vietllm"));
     const QString chats = path(QStringLiteral("chats.jsonl"));
     writeFile(chats, kVietnameseChats);
-    QCOMPARE(runCli({QStringLiteral("project"), QStringLiteral("init"), project}).exit_code, 0);
-    QCOMPARE(runCli({QStringLiteral("project"), QStringLiteral("import"), project, QStringLiteral("--format"),
-                     QStringLiteral("messages"), chats})
-                 .exit_code,
-             0);
+    QVERIFY(initAndImportMessages(project, chats));
     const QString in_missing_folder = path(QStringLiteral("no/such/out.jsonl"));
     CliResult result = runCli({QStringLiteral("project"), QStringLiteral("export"), project,
                                QStringLiteral("--format"), QStringLiteral("messages"), in_missing_folder});
@@ -275,11 +275,7 @@ void TestProjectCli::searchPrintsHitsWithAndWithoutDiacritics() {
     const QString project = path(QStringLiteral("q.vietllm"));
     const QString chats = path(QStringLiteral("chats.jsonl"));
     writeFile(chats, kVietnameseChats);
-    QCOMPARE(runCli({QStringLiteral("project"), QStringLiteral("init"), project}).exit_code, 0);
-    QCOMPARE(runCli({QStringLiteral("project"), QStringLiteral("import"), project, QStringLiteral("--format"),
-                     QStringLiteral("messages"), chats})
-                 .exit_code,
-             0);
+    QVERIFY(initAndImportMessages(project, chats));
     CliResult result = runCli({QStringLiteral("project"), QStringLiteral("search"), project,
                                QStringLiteral("hoa binh"), QStringLiteral("--plain-diacritics")});
     QVERIFY2(result.exit_code == 0, qPrintable(describe(result)));
