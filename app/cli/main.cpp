@@ -38,7 +38,7 @@ constexpr const char* kUsage =
     "\n"
     "Run 'vietllm-cli COMMAND --help' for a command's options.\n";
 
-// The engine's commands live in vietllm-engine beside this program (see app/cli/engine_main.cpp);
+// The engine's commands live in vietllm-engine beside this program (see app/cli/engine/);
 // replaces this process with it, passing the arguments unchanged. Returns only on failure.
 int execEngine(char** argv) {
     char own_path[PATH_MAX] = {};
@@ -53,6 +53,17 @@ int execEngine(char** argv) {
     std::cerr << "vietllm-cli " << argv[1] << ": cannot start " << engine_path << " (" << std::strerror(errno)
               << "); this build has no engine (libtorch) or it is not installed beside vietllm-cli\n";
     return 3;
+}
+
+// The command groups that load a model and so run in vietllm-engine.
+bool isEngineCommand(const std::string& command) {
+    static const char* const kEngineCommands[] = {"model", "generate", "chat", "serve", "train", "eval"};
+    for (const char* engine_command : kEngineCommands) {
+        if (command == engine_command) {
+            return true;
+        }
+    }
+    return false;
 }
 
 }  // namespace
@@ -75,7 +86,7 @@ int main(int argc, char** argv) {
         {"tokenize", vietllm::cli::runTokenizeCommand},
         {"detokenize", vietllm::cli::runDetokenizeCommand},
     };
-    if (command == "model" || command == "generate") {
+    if (isEngineCommand(command)) {
         return execEngine(argv);
     }
     const auto group = groups.find(command);

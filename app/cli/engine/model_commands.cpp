@@ -1,7 +1,7 @@
 // `vietllm-cli model ...` and `vietllm-cli generate`: random-initialised models in Hugging Face
 // format, raw logits for checks against other implementations, and text generation.
 
-#include "app/cli/model_commands.h"
+#include "app/cli/engine/model_commands.h"
 
 #include "app/cli/options.h"
 #include "backend/common/errors.h"

@@ -1,5 +1,5 @@
 #pragma once
-// Entry points of the engine's command groups (app/cli/model_commands.cpp).
+// Entry points of the engine's command groups (app/cli/engine/*.cpp).
 
 #include "app/cli/cli_commands.h"
 

@@ -3,7 +3,7 @@
 // milliseconds instead of loading libtorch's ~290 shared libraries on every call.
 
 #include "app/cli/command_runner.h"
-#include "app/cli/model_commands.h"
+#include "app/cli/engine/model_commands.h"
 
 #include <iostream>
 #include <map>
