@@ -301,6 +301,574 @@
         <source>Action</source>
         <translation>Action</translation>
     </message>
+    <message>
+        <source>Done %1 / %2 records, %3 skipped, %4 drafts</source>
+        <translation>Done %1 / %2 records, %3 skipped, %4 drafts</translation>
+    </message>
+    <message>
+        <source>Labels of the selected message</source>
+        <translation>Labels of the selected message</translation>
+    </message>
+    <message>
+        <source>mark done (a draft until then), next record</source>
+        <translation>mark done (a draft until then), next record</translation>
+    </message>
+    <message>
+        <source>skip the record, next record</source>
+        <translation>skip the record, next record</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::ChatListModel</name>
+    <message>
+        <source>Untitled chat</source>
+        <translation>Untitled chat</translation>
+    </message>
+    <message>
+        <source>Updated %1</source>
+        <translation>Updated %1</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::ChatModelListModel</name>
+    <message>
+        <source>%1 (%2, %3)</source>
+        <translation>%1 (%2, %3)</translation>
+    </message>
+    <message>
+        <source>%1 › step %2 (%3)</source>
+        <translation>%1 › step %2 (%3)</translation>
+    </message>
+    <message>
+        <source>%1 › checkpoint (%2)</source>
+        <translation>%1 › checkpoint (%2)</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::ChatPanel</name>
+    <message>
+        <source>token limit reached</source>
+        <translation>token limit reached</translation>
+    </message>
+    <message>
+        <source>finished</source>
+        <translation>finished</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>stopped</translation>
+    </message>
+    <message>
+        <source>context full</source>
+        <translation>context full</translation>
+    </message>
+    <message>
+        <source>First token %1 ms · %2 tokens/s · %3 tokens · %4</source>
+        <translation>First token %1 ms · %2 tokens/s · %3 tokens · %4</translation>
+    </message>
+    <message>
+        <source>You</source>
+        <translation>You</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>System</translation>
+    </message>
+    <message>
+        <source>Assistant</source>
+        <translation>Assistant</translation>
+    </message>
+    <message>
+        <source>Precise</source>
+        <translation>Precise</translation>
+    </message>
+    <message>
+        <source>Balanced</source>
+        <translation>Balanced</translation>
+    </message>
+    <message>
+        <source>Creative</source>
+        <translation>Creative</translation>
+    </message>
+    <message>
+        <source>General</source>
+        <translation>General</translation>
+    </message>
+    <message>
+        <source>Education</source>
+        <translation>Education</translation>
+    </message>
+    <message>
+        <source>Medicine</source>
+        <translation>Medicine</translation>
+    </message>
+    <message>
+        <source>Finance</source>
+        <translation>Finance</translation>
+    </message>
+    <message>
+        <source>Loading the model…</source>
+        <translation>Loading the model…</translation>
+    </message>
+    <message>
+        <source>Loaded: %1</source>
+        <translation>Loaded: %1</translation>
+    </message>
+    <message>
+        <source>No model loaded</source>
+        <translation>No model loaded</translation>
+    </message>
+    <message>
+        <source>The model could not be loaded: %1</source>
+        <translation>The model could not be loaded: %1</translation>
+    </message>
+    <message>
+        <source>Loading cancelled</source>
+        <translation>Loading cancelled</translation>
+    </message>
+    <message>
+        <source>Rename chat</source>
+        <translation>Rename chat</translation>
+    </message>
+    <message>
+        <source>Title:</source>
+        <translation>Title:</translation>
+    </message>
+    <message>
+        <source>Delete chat</source>
+        <translation>Delete chat</translation>
+    </message>
+    <message>
+        <source>Delete this chat and all its messages? This cannot be undone.</source>
+        <translation>Delete this chat and all its messages? This cannot be undone.</translation>
+    </message>
+    <message>
+        <source>Add model folder</source>
+        <translation>Add model folder</translation>
+    </message>
+    <message>
+        <source>Save system prompt</source>
+        <translation>Save system prompt</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Name:</translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation>Automatic</translation>
+    </message>
+    <message>
+        <source>No system prompt</source>
+        <translation>No system prompt</translation>
+    </message>
+    <message>
+        <source>Saved: %1</source>
+        <translation>Saved: %1</translation>
+    </message>
+    <message>
+        <source>Open a project to keep chats and register models.</source>
+        <translation>Open a project to keep chats and register models.</translation>
+    </message>
+    <message>
+        <source>Open a project first: models are registered in the project.</source>
+        <translation>Open a project first: models are registered in the project.</translation>
+    </message>
+    <message>
+        <source>The folder was not added: %1</source>
+        <translation>The folder was not added: %1</translation>
+    </message>
+    <message>
+        <source>Add a model folder (Hugging Face format) to start chatting.</source>
+        <translation>Add a model folder (Hugging Face format) to start chatting.</translation>
+    </message>
+    <message>
+        <source>Needs about %1: %2 parameters (%3) + KV cache %4 at %5 tokens</source>
+        <translation>Needs about %1: %2 parameters (%3) + KV cache %4 at %5 tokens</translation>
+    </message>
+    <message>
+        <source>Detected template: unknown (plain text is used)</source>
+        <translation>Detected template: unknown (plain text is used)</translation>
+    </message>
+    <message>
+        <source>Detected template: %1</source>
+        <translation>Detected template: %1</translation>
+    </message>
+    <message>
+        <source>Choose a model first (Add model folder…).</source>
+        <translation>Choose a model first (Add model folder…).</translation>
+    </message>
+    <message>
+        <source>The message to answer is no longer in this chat.</source>
+        <translation>The message to answer is no longer in this chat.</translation>
+    </message>
+    <message>
+        <source>A reply is empty, so there is nothing to compare; send the prompt again.</source>
+        <translation>A reply is empty, so there is nothing to compare; send the prompt again.</translation>
+    </message>
+    <message>
+        <source>No reply: %1</source>
+        <translation>No reply: %1</translation>
+    </message>
+    <message>
+        <source>Saved to &quot;%1&quot;. Left: %2 (%3) · Right: %4 (%5)</source>
+        <translation>Saved to &quot;%1&quot;. Left: %2 (%3) · Right: %4 (%5)</translation>
+    </message>
+    <message>
+        <source>Copied to the clipboard.</source>
+        <translation>Copied to the clipboard.</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Copy</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>Edit</translation>
+    </message>
+    <message>
+        <source>drafts kept: %1</source>
+        <translation>drafts kept: %1</translation>
+    </message>
+    <message>
+        <source>*Type a message below and press Ctrl+Enter to send it.*</source>
+        <translation>*Type a message below and press Ctrl+Enter to send it.*</translation>
+    </message>
+    <message>
+        <source>*Open a project to chat.*</source>
+        <translation>*Open a project to chat.*</translation>
+    </message>
+    <message>
+        <source>Resend (Ctrl+Enter)</source>
+        <translation>Resend (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>Send (Ctrl+Enter)</source>
+        <translation>Send (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>Generating…</source>
+        <translation>Generating…</translation>
+    </message>
+    <message>
+        <source>Chat playground</source>
+        <translation>Chat playground</translation>
+    </message>
+    <message>
+        <source>Conversations</source>
+        <translation>Conversations</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>Rename…</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Delete…</translation>
+    </message>
+    <message>
+        <source>&amp;Model:</source>
+        <translation>&amp;Model:</translation>
+    </message>
+    <message>
+        <source>Add model folder…</source>
+        <translation>Add model folder…</translation>
+    </message>
+    <message>
+        <source>Precision:</source>
+        <translation>Precision:</translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation>Device:</translation>
+    </message>
+    <message>
+        <source>This build runs models on the CPU; other devices are not offered.</source>
+        <translation>This build runs models on the CPU; other devices are not offered.</translation>
+    </message>
+    <message>
+        <source>Threads:</source>
+        <translation>Threads:</translation>
+    </message>
+    <message>
+        <source>auto</source>
+        <translation>auto</translation>
+    </message>
+    <message>
+        <source>Load</source>
+        <translation>Load</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Message (Ctrl+Enter sends)</source>
+        <translation>Message (Ctrl+Enter sends)</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stop</translation>
+    </message>
+    <message>
+        <source>Regenerate</source>
+        <translation>Regenerate</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>Parameters</translation>
+    </message>
+    <message>
+        <source>Preset:</source>
+        <translation>Preset:</translation>
+    </message>
+    <message>
+        <source>Temperature:</source>
+        <translation>Temperature:</translation>
+    </message>
+    <message>
+        <source>Top-p:</source>
+        <translation>Top-p:</translation>
+    </message>
+    <message>
+        <source>Top-k:</source>
+        <translation>Top-k:</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>off</translation>
+    </message>
+    <message>
+        <source>Min-p:</source>
+        <translation>Min-p:</translation>
+    </message>
+    <message>
+        <source>Repetition penalty:</source>
+        <translation>Repetition penalty:</translation>
+    </message>
+    <message>
+        <source>Max tokens:</source>
+        <translation>Max tokens:</translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation>Seed:</translation>
+    </message>
+    <message>
+        <source>Template:</source>
+        <translation>Template:</translation>
+    </message>
+    <message>
+        <source>System prompt</source>
+        <translation>System prompt</translation>
+    </message>
+    <message>
+        <source>Save as preset…</source>
+        <translation>Save as preset…</translation>
+    </message>
+    <message>
+        <source>A/B comparison</source>
+        <translation>A/B comparison</translation>
+    </message>
+    <message>
+        <source>A/B mode (blind, side by side)</source>
+        <translation>A/B mode (blind, side by side)</translation>
+    </message>
+    <message>
+        <source>Model B:</source>
+        <translation>Model B:</translation>
+    </message>
+    <message>
+        <source>Preset B:</source>
+        <translation>Preset B:</translation>
+    </message>
+    <message>
+        <source>Left</source>
+        <translation>Left</translation>
+    </message>
+    <message>
+        <source>Right</source>
+        <translation>Right</translation>
+    </message>
+    <message>
+        <source>Left better</source>
+        <translation>Left better</translation>
+    </message>
+    <message>
+        <source>Right better</source>
+        <translation>Right better</translation>
+    </message>
+    <message>
+        <source>Tie</source>
+        <translation>Tie</translation>
+    </message>
+    <message>
+        <source>Both bad</source>
+        <translation>Both bad</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>Reason:</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>optional</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::CheckpointListModel</name>
+    <message>
+        <source>LoRA adapter</source>
+        <translation>LoRA adapter</translation>
+    </message>
+    <message>
+        <source>full model</source>
+        <translation>full model</translation>
+    </message>
+    <message>
+        <source>Final (%1)</source>
+        <translation>Final (%1)</translation>
+    </message>
+    <message>
+        <source>Step %1 (%2)</source>
+        <translation>Step %1 (%2)</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::ConflictTableModel</name>
+    <message>
+        <source>no order</source>
+        <translation>no order</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>Task</translation>
+    </message>
+    <message>
+        <source>Rankings</source>
+        <translation>Rankings</translation>
+    </message>
+    <message>
+        <source>Mean τ to consensus</source>
+        <translation>Mean τ to consensus</translation>
+    </message>
+    <message>
+        <source>Not rankable</source>
+        <translation>Not rankable</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>Prompt</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::ConsensusView</name>
+    <message>
+        <source>Merging pack %1 of %2…</source>
+        <translation>Merging pack %1 of %2…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Merged %n pack(s): %1 rankings and %2 labels changed.</source>
+        <translation>
+            <numerusform>Merged %n pack: %1 rankings and %2 labels changed.</numerusform>
+            <numerusform>Merged %n packs: %1 rankings and %2 labels changed.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n pack(s) were already merged.</source>
+        <translation>
+            <numerusform>%n pack was already merged.</numerusform>
+            <numerusform>%n packs were already merged.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Cancelled.</translation>
+    </message>
+    <message>
+        <source>Stopped: %1</source>
+        <translation>Stopped: %1</translation>
+    </message>
+    <message>
+        <source>Merge returned task packs</source>
+        <translation>Merge returned task packs</translation>
+    </message>
+    <message>
+        <source>Task packs (*.vlpack)</source>
+        <translation>Task packs (*.vlpack)</translation>
+    </message>
+    <message>
+        <source>Cannot read the annotations: %1</source>
+        <translation>Cannot read the annotations: %1</translation>
+    </message>
+    <message>
+        <source>Rankings: %1 tasks ranked by two or more annotators, %2 annotators, %3 pairs of rankings.</source>
+        <translation>Rankings: %1 tasks ranked by two or more annotators, %2 annotators, %3 pairs of rankings.</translation>
+    </message>
+    <message>
+        <source>Mean Kendall τ-b: %1; pairwise agreement: %2.</source>
+        <translation>Mean Kendall τ-b: %1; pairwise agreement: %2.</translation>
+    </message>
+    <message>
+        <source>Labels (Krippendorff&apos;s α; 0.667 is the usual floor, 0.8 good):</source>
+        <translation>Labels (Krippendorff&apos;s α; 0.667 is the usual floor, 0.8 good):</translation>
+    </message>
+    <message>
+        <source>No labels yet.</source>
+        <translation>No labels yet.</translation>
+    </message>
+    <message>
+        <source>nominal</source>
+        <translation>nominal</translation>
+    </message>
+    <message>
+        <source>ordinal</source>
+        <translation>ordinal</translation>
+    </message>
+    <message>
+        <source>interval</source>
+        <translation>interval</translation>
+    </message>
+    <message>
+        <source>%1 (%2): α = %3 over %4 items, %5 annotators</source>
+        <translation>%1 (%2): α = %3 over %4 items, %5 annotators</translation>
+    </message>
+    <message>
+        <source>Agreement</source>
+        <translation>Agreement</translation>
+    </message>
+    <message>
+        <source>Conflicts</source>
+        <translation>Conflicts</translation>
+    </message>
+    <message>
+        <source>Leaderboard</source>
+        <translation>Leaderboard</translation>
+    </message>
+    <message>
+        <source>Merge packs…</source>
+        <translation>Merge packs…</translation>
+    </message>
+    <message>
+        <source>Merge task packs returned by annotators into this project</source>
+        <translation>Merge task packs returned by annotators into this project</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>Not loaded yet.</source>
+        <translation>Not loaded yet.</translation>
+    </message>
 </context>
 <context>
     <name>vietllm::widgets::DataPanel</name>
@@ -423,6 +991,48 @@ Run vietllm-cli project --help for every format and option.</translation>
     </message>
 </context>
 <context>
+    <name>vietllm::widgets::EngineWorker</name>
+    <message>
+        <source>Stopped before the reply started.</source>
+        <translation>Stopped before the reply started.</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::LeaderboardModel</name>
+    <message>
+        <source>model</source>
+        <translation>model</translation>
+    </message>
+    <message>
+        <source>human</source>
+        <translation>human</translation>
+    </message>
+    <message>
+        <source>Annotator</source>
+        <translation>Annotator</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>Rankings</source>
+        <translation>Rankings</translation>
+    </message>
+    <message>
+        <source>Labels</source>
+        <translation>Labels</translation>
+    </message>
+    <message>
+        <source>Agreement (τ)</source>
+        <translation>Agreement (τ)</translation>
+    </message>
+    <message>
+        <source>Trust</source>
+        <translation>Trust</translation>
+    </message>
+</context>
+<context>
     <name>vietllm::widgets::MainWindow</name>
     <message>
         <source>vietllm projects (*.vietllm);;All files (*)</source>
@@ -538,6 +1148,282 @@ Run vietllm-cli project --help for every format and option.</translation>
     <message>
         <source>Not built yet: this panel will come in a later version.</source>
         <translation>Not built yet: this panel will come in a later version.</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::RankingPanel</name>
+    <message>
+        <source>New annotator</source>
+        <translation>New annotator</translation>
+    </message>
+    <message>
+        <source>Annotator name:</source>
+        <translation>Annotator name:</translation>
+    </message>
+    <message>
+        <source>All datasets</source>
+        <translation>All datasets</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n ranking task(s) created.</source>
+        <translation>
+            <numerusform>%n ranking task created.</numerusform>
+            <numerusform>%n ranking tasks created.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Create an annotator profile (New annotator…) to start ranking.</source>
+        <translation>Create an annotator profile (New annotator…) to start ranking.</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;No task waiting. Create tasks from a dataset, or grow a conversation tree and generate candidates.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;No task waiting. Create tasks from a dataset, or grow a conversation tree and generate candidates.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Draft restored.</source>
+        <translation>Draft restored.</translation>
+    </message>
+    <message>
+        <source>Reply %1 (key %2)</source>
+        <translation>Reply %1 (key %2)</translation>
+    </message>
+    <message>
+        <source>place %1</source>
+        <translation>place %1</translation>
+    </message>
+    <message>
+        <source>%1 / %2 tasks ranked, %3 skipped, %4 drafts</source>
+        <translation>%1 / %2 tasks ranked, %3 skipped, %4 drafts</translation>
+    </message>
+    <message>
+        <source>Give every reply a place (keys 1–%1), or mark them all bad (B).</source>
+        <translation>Give every reply a place (keys 1–%1), or mark them all bad (B).</translation>
+    </message>
+    <message>
+        <source>Ranking saved.</source>
+        <translation>Ranking saved.</translation>
+    </message>
+    <message>
+        <source>Task skipped.</source>
+        <translation>Task skipped.</translation>
+    </message>
+    <message>
+        <source>Draft saved.</source>
+        <translation>Draft saved.</translation>
+    </message>
+    <message>
+        <source>Add reply</source>
+        <translation>Add reply</translation>
+    </message>
+    <message>
+        <source>Add follow-up prompt</source>
+        <translation>Add follow-up prompt</translation>
+    </message>
+    <message>
+        <source>Assistant reply:</source>
+        <translation>Assistant reply:</translation>
+    </message>
+    <message>
+        <source>Follow-up prompt (user):</source>
+        <translation>Follow-up prompt (user):</translation>
+    </message>
+    <message>
+        <source>Generate candidates</source>
+        <translation>Generate candidates</translation>
+    </message>
+    <message>
+        <source>Local model folder</source>
+        <translation>Local model folder</translation>
+    </message>
+    <message>
+        <source>OpenAI-compatible endpoint</source>
+        <translation>OpenAI-compatible endpoint</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <source>Source:</source>
+        <translation>Source:</translation>
+    </message>
+    <message>
+        <source>Model folder:</source>
+        <translation>Model folder:</translation>
+    </message>
+    <message>
+        <source>Endpoint URL:</source>
+        <translation>Endpoint URL:</translation>
+    </message>
+    <message>
+        <source>Model name:</source>
+        <translation>Model name:</translation>
+    </message>
+    <message>
+        <source>API key variable:</source>
+        <translation>API key variable:</translation>
+    </message>
+    <message>
+        <source>Replies:</source>
+        <translation>Replies:</translation>
+    </message>
+    <message>
+        <source>Max new tokens:</source>
+        <translation>Max new tokens:</translation>
+    </message>
+    <message>
+        <source>Temperature of the first reply:</source>
+        <translation>Temperature of the first reply:</translation>
+    </message>
+    <message>
+        <source>Model folder</source>
+        <translation>Model folder</translation>
+    </message>
+    <message>
+        <source>Select a user message in the tree to generate replies for.</source>
+        <translation>Select a user message in the tree to generate replies for.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Generating %n candidate(s)…</source>
+        <translation>
+            <numerusform>Generating %n candidate…</numerusform>
+            <numerusform>Generating %n candidates…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Generation cancelled; nothing was added.</source>
+        <translation>Generation cancelled; nothing was added.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n candidate(s) added with a ranking task.</source>
+        <translation>
+            <numerusform>%n candidate added with a ranking task.</numerusform>
+            <numerusform>%n candidates added with a ranking task.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Rank</source>
+        <translation>Rank</translation>
+    </message>
+    <message>
+        <source>Conversation trees</source>
+        <translation>Conversation trees</translation>
+    </message>
+    <message>
+        <source>&amp;Annotator:</source>
+        <translation>&amp;Annotator:</translation>
+    </message>
+    <message>
+        <source>New annotator…</source>
+        <translation>New annotator…</translation>
+    </message>
+    <message>
+        <source>Data&amp;set:</source>
+        <translation>Data&amp;set:</translation>
+    </message>
+    <message>
+        <source>Rankings per task:</source>
+        <translation>Rankings per task:</translation>
+    </message>
+    <message>
+        <source>Create tasks</source>
+        <translation>Create tasks</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>Prompt</translation>
+    </message>
+    <message>
+        <source>Your order (drag to reorder)</source>
+        <translation>Your order (drag to reorder)</translation>
+    </message>
+    <message>
+        <source>All bad (B)</source>
+        <translation>All bad (B)</translation>
+    </message>
+    <message>
+        <source>Why are they all bad?</source>
+        <translation>Why are they all bad?</translation>
+    </message>
+    <message>
+        <source>Submit (Enter)</source>
+        <translation>Submit (Enter)</translation>
+    </message>
+    <message>
+        <source>Skip (S)</source>
+        <translation>Skip (S)</translation>
+    </message>
+    <message>
+        <source>Save draft (D)</source>
+        <translation>Save draft (D)</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>Key</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>give the reply the next place, best first</source>
+        <translation>give the reply the next place, best first</translation>
+    </message>
+    <message>
+        <source>the next pick ties with the previous one</source>
+        <translation>the next pick ties with the previous one</translation>
+    </message>
+    <message>
+        <source>take the last pick back</source>
+        <translation>take the last pick back</translation>
+    </message>
+    <message>
+        <source>all bad (then type the reason)</source>
+        <translation>all bad (then type the reason)</translation>
+    </message>
+    <message>
+        <source>leave the reason box</source>
+        <translation>leave the reason box</translation>
+    </message>
+    <message>
+        <source>submit and show the next task</source>
+        <translation>submit and show the next task</translation>
+    </message>
+    <message>
+        <source>skip this task</source>
+        <translation>skip this task</translation>
+    </message>
+    <message>
+        <source>save a draft</source>
+        <translation>save a draft</translation>
+    </message>
+    <message>
+        <source>show or hide this table</source>
+        <translation>show or hide this table</translation>
+    </message>
+    <message>
+        <source>&amp;Record:</source>
+        <translation>&amp;Record:</translation>
+    </message>
+    <message>
+        <source>The record of the current task, or the one chosen above. Select a message to review it, answer it or continue the conversation.</source>
+        <translation>The record of the current task, or the one chosen above. Select a message to review it, answer it or continue the conversation.</translation>
+    </message>
+    <message>
+        <source>Add reply / follow-up…</source>
+        <translation>Add reply / follow-up…</translation>
+    </message>
+    <message>
+        <source>Generate candidates…</source>
+        <translation>Generate candidates…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Consensus</source>
+        <translation>Consensus</translation>
     </message>
 </context>
 <context>
@@ -659,6 +1545,61 @@ Run vietllm-cli project --help for every format and option.</translation>
     </message>
 </context>
 <context>
+    <name>vietllm::widgets::RunHistoryModel</name>
+    <message>
+        <source>running</source>
+        <translation>running</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>interrupted</translation>
+    </message>
+    <message>
+        <source>finished</source>
+        <translation>finished</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>stopped</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>failed</translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>Run</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>Method</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>Step</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>Loss</translation>
+    </message>
+    <message>
+        <source>Best eval loss</source>
+        <translation>Best eval loss</translation>
+    </message>
+    <message>
+        <source>Base model</source>
+        <translation>Base model</translation>
+    </message>
+</context>
+<context>
     <name>vietllm::widgets::SettingsDialog</name>
     <message>
         <source>Preferences</source>
@@ -702,6 +1643,346 @@ Run vietllm-cli project --help for every format and option.</translation>
     <message>
         <source>No recent projects yet. Projects you open will be listed here.</source>
         <translation>No recent projects yet. Projects you open will be listed here.</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::TrainingCharts</name>
+    <message>
+        <source>&amp;Smoothing: %1</source>
+        <translation>&amp;Smoothing: %1</translation>
+    </message>
+    <message>
+        <source>%1 (raw)</source>
+        <translation>%1 (raw)</translation>
+    </message>
+    <message>
+        <source>%1 eval</source>
+        <translation>%1 eval</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>Loss</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>Learning rate</translation>
+    </message>
+    <message>
+        <source>Gradient norm</source>
+        <translation>Gradient norm</translation>
+    </message>
+    <message>
+        <source>Tokens per second</source>
+        <translation>Tokens per second</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>Step</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::TrainingJob</name>
+    <message>
+        <source>Cannot start %1: %2</source>
+        <translation>Cannot start %1: %2</translation>
+    </message>
+    <message>
+        <source>%1 failed: %2</source>
+        <translation>%1 failed: %2</translation>
+    </message>
+    <message>
+        <source>The trainer was stopped before it could save a checkpoint.</source>
+        <translation>The trainer was stopped before it could save a checkpoint.</translation>
+    </message>
+    <message>
+        <source>The trainer exited with code %1.</source>
+        <translation>The trainer exited with code %1.</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::TrainingPanel</name>
+    <message>
+        <source>Export finished.</source>
+        <translation>Export finished.</translation>
+    </message>
+    <message>
+        <source>Held out for eval loss:</source>
+        <translation>Held out for eval loss:</translation>
+    </message>
+    <message>
+        <source>LoRA rank:</source>
+        <translation>LoRA rank:</translation>
+    </message>
+    <message>
+        <source>LoRA alpha:</source>
+        <translation>LoRA alpha:</translation>
+    </message>
+    <message>
+        <source>LoRA dropout:</source>
+        <translation>LoRA dropout:</translation>
+    </message>
+    <message>
+        <source>Learning rate:</source>
+        <translation>Learning rate:</translation>
+    </message>
+    <message>
+        <source>Epochs:</source>
+        <translation>Epochs:</translation>
+    </message>
+    <message>
+        <source>Max steps (0 = epochs):</source>
+        <translation>Max steps (0 = epochs):</translation>
+    </message>
+    <message>
+        <source>Micro-batch size:</source>
+        <translation>Micro-batch size:</translation>
+    </message>
+    <message>
+        <source>Gradient accumulation:</source>
+        <translation>Gradient accumulation:</translation>
+    </message>
+    <message>
+        <source>Max sequence length:</source>
+        <translation>Max sequence length:</translation>
+    </message>
+    <message>
+        <source>Pack sequences:</source>
+        <translation>Pack sequences:</translation>
+    </message>
+    <message>
+        <source>Schedule:</source>
+        <translation>Schedule:</translation>
+    </message>
+    <message>
+        <source>Warm-up fraction:</source>
+        <translation>Warm-up fraction:</translation>
+    </message>
+    <message>
+        <source>Eval every (steps):</source>
+        <translation>Eval every (steps):</translation>
+    </message>
+    <message>
+        <source>Checkpoint every (steps):</source>
+        <translation>Checkpoint every (steps):</translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation>Seed:</translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation>Device:</translation>
+    </message>
+    <message>
+        <source>Precision:</source>
+        <translation>Precision:</translation>
+    </message>
+    <message>
+        <source>%1, %2 million parameters, %3 layers</source>
+        <translation>%1, %2 million parameters, %3 layers</translation>
+    </message>
+    <message>
+        <source>Choose a model to see how much memory the run needs.</source>
+        <translation>Choose a model to see how much memory the run needs.</translation>
+    </message>
+    <message>
+        <source>Needs about %1 (weights %2, gradients and optimizer %3, activations %4); this machine has %5.</source>
+        <translation>Needs about %1 (weights %2, gradients and optimizer %3, activations %4); this machine has %5.</translation>
+    </message>
+    <message>
+        <source>It will not fit: use LoRA, a smaller micro-batch or sequence length, or a bigger machine.</source>
+        <translation>It will not fit: use LoRA, a smaller micro-batch or sequence length, or a bigger machine.</translation>
+    </message>
+    <message>
+        <source>Open a project first: runs are kept beside it.</source>
+        <translation>Open a project first: runs are kept beside it.</translation>
+    </message>
+    <message>
+        <source>Choose a model folder with a config.json.</source>
+        <translation>Choose a model folder with a config.json.</translation>
+    </message>
+    <message>
+        <source>Tick at least one dataset or add a JSONL file.</source>
+        <translation>Tick at least one dataset or add a JSONL file.</translation>
+    </message>
+    <message>
+        <source>Cannot create the run folder %1.</source>
+        <translation>Cannot create the run folder %1.</translation>
+    </message>
+    <message>
+        <source>Exporting dataset %1…</source>
+        <translation>Exporting dataset %1…</translation>
+    </message>
+    <message>
+        <source>Training %1…</source>
+        <translation>Training %1…</translation>
+    </message>
+    <message>
+        <source>Stopping: the trainer saves a checkpoint first…</source>
+        <translation>Stopping: the trainer saves a checkpoint first…</translation>
+    </message>
+    <message>
+        <source>This run has no checkpoint to continue from.</source>
+        <translation>This run has no checkpoint to continue from.</translation>
+    </message>
+    <message>
+        <source>Resuming %1…</source>
+        <translation>Resuming %1…</translation>
+    </message>
+    <message>
+        <source>Stopped; the run can be resumed from its last checkpoint.</source>
+        <translation>Stopped; the run can be resumed from its last checkpoint.</translation>
+    </message>
+    <message>
+        <source>Training finished.</source>
+        <translation>Training finished.</translation>
+    </message>
+    <message>
+        <source>Training failed: %1</source>
+        <translation>Training failed: %1</translation>
+    </message>
+    <message>
+        <source>Export the model to</source>
+        <translation>Export the model to</translation>
+    </message>
+    <message>
+        <source>Exporting to %1…</source>
+        <translation>Exporting to %1…</translation>
+    </message>
+    <message>
+        <source>Choose a model folder (config.json, *.safetensors)</source>
+        <translation>Choose a model folder (config.json, *.safetensors)</translation>
+    </message>
+    <message>
+        <source>Add training data</source>
+        <translation>Add training data</translation>
+    </message>
+    <message>
+        <source>JSON Lines (*.jsonl *.jsonl.gz);;All files (*)</source>
+        <translation>JSON Lines (*.jsonl *.jsonl.gz);;All files (*)</translation>
+    </message>
+    <message>
+        <source>Base model</source>
+        <translation>Base model</translation>
+    </message>
+    <message>
+        <source>Training data</source>
+        <translation>Training data</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>Method</translation>
+    </message>
+    <message>
+        <source>Hyperparameters</source>
+        <translation>Hyperparameters</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Device</translation>
+    </message>
+    <message>
+        <source>&amp;Folder:</source>
+        <translation>&amp;Folder:</translation>
+    </message>
+    <message>
+        <source>A Hugging Face model folder or a checkpoint</source>
+        <translation>A Hugging Face model folder or a checkpoint</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Choose…</translation>
+    </message>
+    <message>
+        <source>&amp;Preset:</source>
+        <translation>&amp;Preset:</translation>
+    </message>
+    <message>
+        <source>Datasets of the project (conversations for SFT, preference pairs for the reward model and DPO) and JSONL files:</source>
+        <translation>Datasets of the project (conversations for SFT, preference pairs for the reward model and DPO) and JSONL files:</translation>
+    </message>
+    <message>
+        <source>Add JSONL file…</source>
+        <translation>Add JSONL file…</translation>
+    </message>
+    <message>
+        <source>&amp;Method:</source>
+        <translation>&amp;Method:</translation>
+    </message>
+    <message>
+        <source>Supervised fine-tuning (SFT)</source>
+        <translation>Supervised fine-tuning (SFT)</translation>
+    </message>
+    <message>
+        <source>&amp;LoRA (train small adapters; the base model stays frozen)</source>
+        <translation>&amp;LoRA (train small adapters; the base model stays frozen)</translation>
+    </message>
+    <message>
+        <source>fewer padding tokens</source>
+        <translation>fewer padding tokens</translation>
+    </message>
+    <message>
+        <source>cosine</source>
+        <translation>cosine</translation>
+    </message>
+    <message>
+        <source>linear</source>
+        <translation>linear</translation>
+    </message>
+    <message>
+        <source>constant</source>
+        <translation>constant</translation>
+    </message>
+    <message>
+        <source>&amp;Start</source>
+        <translation>&amp;Start</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>S&amp;top</translation>
+    </message>
+    <message>
+        <source>&amp;Resume</source>
+        <translation>&amp;Resume</translation>
+    </message>
+    <message>
+        <source>Chat with it</source>
+        <translation>Chat with it</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Export…</translation>
+    </message>
+    <message>
+        <source>Run history</source>
+        <translation>Run history</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>Log</translation>
+    </message>
+    <message>
+        <source>This checkpoint is already a complete model folder: %1</source>
+        <translation>This checkpoint is already a complete model folder: %1</translation>
+    </message>
+    <message>
+        <source>Reward model (coming)</source>
+        <translation>Reward model (coming)</translation>
+    </message>
+    <message>
+        <source>DPO (coming)</source>
+        <translation>DPO (coming)</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::TrainingSourceModel</name>
+    <message>
+        <source>File: %1</source>
+        <translation>File: %1</translation>
+    </message>
+    <message>
+        <source>%1 (%2 records)</source>
+        <translation>%1 (%2 records)</translation>
     </message>
 </context>
 <context>

@@ -301,6 +301,572 @@
         <source>Action</source>
         <translation>Thao tác</translation>
     </message>
+    <message>
+        <source>Done %1 / %2 records, %3 skipped, %4 drafts</source>
+        <translation>Xong %1 / %2 bản ghi, bỏ qua %3, nháp %4</translation>
+    </message>
+    <message>
+        <source>Labels of the selected message</source>
+        <translation>Nhãn của tin nhắn đang chọn</translation>
+    </message>
+    <message>
+        <source>mark done (a draft until then), next record</source>
+        <translation>đánh dấu xong (trước đó là nháp), sang bản ghi sau</translation>
+    </message>
+    <message>
+        <source>skip the record, next record</source>
+        <translation>bỏ qua bản ghi, sang bản ghi sau</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::ChatListModel</name>
+    <message>
+        <source>Untitled chat</source>
+        <translation>Cuộc trò chuyện chưa đặt tên</translation>
+    </message>
+    <message>
+        <source>Updated %1</source>
+        <translation>Cập nhật %1</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::ChatModelListModel</name>
+    <message>
+        <source>%1 (%2, %3)</source>
+        <translation>%1 (%2, %3)</translation>
+    </message>
+    <message>
+        <source>%1 › step %2 (%3)</source>
+        <translation>%1 › bước %2 (%3)</translation>
+    </message>
+    <message>
+        <source>%1 › checkpoint (%2)</source>
+        <translation>%1 › bản lưu (%2)</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::ChatPanel</name>
+    <message>
+        <source>token limit reached</source>
+        <translation>đạt giới hạn token</translation>
+    </message>
+    <message>
+        <source>finished</source>
+        <translation>đã xong</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>đã dừng</translation>
+    </message>
+    <message>
+        <source>context full</source>
+        <translation>hết ngữ cảnh</translation>
+    </message>
+    <message>
+        <source>First token %1 ms · %2 tokens/s · %3 tokens · %4</source>
+        <translation>Token đầu %1 ms · %2 token/giây · %3 token · %4</translation>
+    </message>
+    <message>
+        <source>You</source>
+        <translation>Bạn</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>Hệ thống</translation>
+    </message>
+    <message>
+        <source>Assistant</source>
+        <translation>Trợ lý</translation>
+    </message>
+    <message>
+        <source>Precise</source>
+        <translation>Chính xác</translation>
+    </message>
+    <message>
+        <source>Balanced</source>
+        <translation>Cân bằng</translation>
+    </message>
+    <message>
+        <source>Creative</source>
+        <translation>Sáng tạo</translation>
+    </message>
+    <message>
+        <source>General</source>
+        <translation>Chung</translation>
+    </message>
+    <message>
+        <source>Education</source>
+        <translation>Giáo dục</translation>
+    </message>
+    <message>
+        <source>Medicine</source>
+        <translation>Y tế</translation>
+    </message>
+    <message>
+        <source>Finance</source>
+        <translation>Tài chính</translation>
+    </message>
+    <message>
+        <source>Loading the model…</source>
+        <translation>Đang nạp mô hình…</translation>
+    </message>
+    <message>
+        <source>Loaded: %1</source>
+        <translation>Đã nạp: %1</translation>
+    </message>
+    <message>
+        <source>No model loaded</source>
+        <translation>Chưa nạp mô hình</translation>
+    </message>
+    <message>
+        <source>The model could not be loaded: %1</source>
+        <translation>Không nạp được mô hình: %1</translation>
+    </message>
+    <message>
+        <source>Loading cancelled</source>
+        <translation>Đã hủy nạp</translation>
+    </message>
+    <message>
+        <source>Rename chat</source>
+        <translation>Đổi tên cuộc trò chuyện</translation>
+    </message>
+    <message>
+        <source>Title:</source>
+        <translation>Tiêu đề:</translation>
+    </message>
+    <message>
+        <source>Delete chat</source>
+        <translation>Xóa cuộc trò chuyện</translation>
+    </message>
+    <message>
+        <source>Delete this chat and all its messages? This cannot be undone.</source>
+        <translation>Xóa cuộc trò chuyện này cùng mọi tin nhắn? Không thể hoàn tác.</translation>
+    </message>
+    <message>
+        <source>Add model folder</source>
+        <translation>Thêm thư mục mô hình</translation>
+    </message>
+    <message>
+        <source>Save system prompt</source>
+        <translation>Lưu lời nhắc hệ thống</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Tên:</translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation>Tự động</translation>
+    </message>
+    <message>
+        <source>No system prompt</source>
+        <translation>Không có lời nhắc hệ thống</translation>
+    </message>
+    <message>
+        <source>Saved: %1</source>
+        <translation>Đã lưu: %1</translation>
+    </message>
+    <message>
+        <source>Open a project to keep chats and register models.</source>
+        <translation>Hãy mở một dự án để lưu cuộc trò chuyện và đăng ký mô hình.</translation>
+    </message>
+    <message>
+        <source>Open a project first: models are registered in the project.</source>
+        <translation>Hãy mở một dự án trước: mô hình được đăng ký trong dự án.</translation>
+    </message>
+    <message>
+        <source>The folder was not added: %1</source>
+        <translation>Chưa thêm được thư mục: %1</translation>
+    </message>
+    <message>
+        <source>Add a model folder (Hugging Face format) to start chatting.</source>
+        <translation>Thêm một thư mục mô hình (định dạng Hugging Face) để bắt đầu trò chuyện.</translation>
+    </message>
+    <message>
+        <source>Needs about %1: %2 parameters (%3) + KV cache %4 at %5 tokens</source>
+        <translation>Cần khoảng %1: %2 tham số (%3) + bộ nhớ đệm KV %4 với %5 token</translation>
+    </message>
+    <message>
+        <source>Detected template: unknown (plain text is used)</source>
+        <translation>Mẫu phát hiện được: không rõ (dùng văn bản thường)</translation>
+    </message>
+    <message>
+        <source>Detected template: %1</source>
+        <translation>Mẫu phát hiện được: %1</translation>
+    </message>
+    <message>
+        <source>Choose a model first (Add model folder…).</source>
+        <translation>Hãy chọn mô hình trước (Thêm thư mục mô hình…).</translation>
+    </message>
+    <message>
+        <source>The message to answer is no longer in this chat.</source>
+        <translation>Tin nhắn cần trả lời không còn trong cuộc trò chuyện này.</translation>
+    </message>
+    <message>
+        <source>A reply is empty, so there is nothing to compare; send the prompt again.</source>
+        <translation>Một câu trả lời bị trống nên không có gì để so sánh; hãy gửi lại lời nhắc.</translation>
+    </message>
+    <message>
+        <source>No reply: %1</source>
+        <translation>Không có câu trả lời: %1</translation>
+    </message>
+    <message>
+        <source>Saved to &quot;%1&quot;. Left: %2 (%3) · Right: %4 (%5)</source>
+        <translation>Đã lưu vào &quot;%1&quot;. Trái: %2 (%3) · Phải: %4 (%5)</translation>
+    </message>
+    <message>
+        <source>Copied to the clipboard.</source>
+        <translation>Đã sao chép vào bộ nhớ tạm.</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Sao chép</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>Sửa</translation>
+    </message>
+    <message>
+        <source>drafts kept: %1</source>
+        <translation>bản nháp đã giữ: %1</translation>
+    </message>
+    <message>
+        <source>*Type a message below and press Ctrl+Enter to send it.*</source>
+        <translation>*Nhập tin nhắn bên dưới và nhấn Ctrl+Enter để gửi.*</translation>
+    </message>
+    <message>
+        <source>*Open a project to chat.*</source>
+        <translation>*Hãy mở một dự án để trò chuyện.*</translation>
+    </message>
+    <message>
+        <source>Resend (Ctrl+Enter)</source>
+        <translation>Gửi lại (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>Send (Ctrl+Enter)</source>
+        <translation>Gửi (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>Generating…</source>
+        <translation>Đang sinh…</translation>
+    </message>
+    <message>
+        <source>Chat playground</source>
+        <translation>Sân chơi trò chuyện</translation>
+    </message>
+    <message>
+        <source>Conversations</source>
+        <translation>Cuộc trò chuyện</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>Mới</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>Đổi tên…</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Xóa…</translation>
+    </message>
+    <message>
+        <source>&amp;Model:</source>
+        <translation>&amp;Mô hình:</translation>
+    </message>
+    <message>
+        <source>Add model folder…</source>
+        <translation>Thêm thư mục mô hình…</translation>
+    </message>
+    <message>
+        <source>Precision:</source>
+        <translation>Độ chính xác số:</translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation>Thiết bị:</translation>
+    </message>
+    <message>
+        <source>This build runs models on the CPU; other devices are not offered.</source>
+        <translation>Bản dựng này chạy mô hình trên CPU; không có thiết bị nào khác.</translation>
+    </message>
+    <message>
+        <source>Threads:</source>
+        <translation>Luồng:</translation>
+    </message>
+    <message>
+        <source>auto</source>
+        <translation>tự động</translation>
+    </message>
+    <message>
+        <source>Load</source>
+        <translation>Nạp</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>Message (Ctrl+Enter sends)</source>
+        <translation>Tin nhắn (Ctrl+Enter để gửi)</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Dừng</translation>
+    </message>
+    <message>
+        <source>Regenerate</source>
+        <translation>Tạo lại</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>Tham số</translation>
+    </message>
+    <message>
+        <source>Preset:</source>
+        <translation>Cấu hình sẵn:</translation>
+    </message>
+    <message>
+        <source>Temperature:</source>
+        <translation>Nhiệt độ:</translation>
+    </message>
+    <message>
+        <source>Top-p:</source>
+        <translation>Top-p:</translation>
+    </message>
+    <message>
+        <source>Top-k:</source>
+        <translation>Top-k:</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>tắt</translation>
+    </message>
+    <message>
+        <source>Min-p:</source>
+        <translation>Min-p:</translation>
+    </message>
+    <message>
+        <source>Repetition penalty:</source>
+        <translation>Phạt lặp lại:</translation>
+    </message>
+    <message>
+        <source>Max tokens:</source>
+        <translation>Số token tối đa:</translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation>Hạt giống:</translation>
+    </message>
+    <message>
+        <source>Template:</source>
+        <translation>Mẫu hội thoại:</translation>
+    </message>
+    <message>
+        <source>System prompt</source>
+        <translation>Lời nhắc hệ thống</translation>
+    </message>
+    <message>
+        <source>Save as preset…</source>
+        <translation>Lưu thành cấu hình sẵn…</translation>
+    </message>
+    <message>
+        <source>A/B comparison</source>
+        <translation>So sánh A/B</translation>
+    </message>
+    <message>
+        <source>A/B mode (blind, side by side)</source>
+        <translation>Chế độ A/B (ẩn danh, song song)</translation>
+    </message>
+    <message>
+        <source>Model B:</source>
+        <translation>Mô hình B:</translation>
+    </message>
+    <message>
+        <source>Preset B:</source>
+        <translation>Cấu hình sẵn B:</translation>
+    </message>
+    <message>
+        <source>Left</source>
+        <translation>Trái</translation>
+    </message>
+    <message>
+        <source>Right</source>
+        <translation>Phải</translation>
+    </message>
+    <message>
+        <source>Left better</source>
+        <translation>Trái tốt hơn</translation>
+    </message>
+    <message>
+        <source>Right better</source>
+        <translation>Phải tốt hơn</translation>
+    </message>
+    <message>
+        <source>Tie</source>
+        <translation>Hòa</translation>
+    </message>
+    <message>
+        <source>Both bad</source>
+        <translation>Cả hai đều tệ</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>Lý do:</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>không bắt buộc</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::CheckpointListModel</name>
+    <message>
+        <source>LoRA adapter</source>
+        <translation>bộ điều hợp LoRA</translation>
+    </message>
+    <message>
+        <source>full model</source>
+        <translation>mô hình đầy đủ</translation>
+    </message>
+    <message>
+        <source>Final (%1)</source>
+        <translation>Cuối cùng (%1)</translation>
+    </message>
+    <message>
+        <source>Step %1 (%2)</source>
+        <translation>Bước %1 (%2)</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::ConflictTableModel</name>
+    <message>
+        <source>no order</source>
+        <translation>không có thứ tự</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>Tác vụ</translation>
+    </message>
+    <message>
+        <source>Rankings</source>
+        <translation>Lượt xếp hạng</translation>
+    </message>
+    <message>
+        <source>Mean τ to consensus</source>
+        <translation>τ trung bình so với đồng thuận</translation>
+    </message>
+    <message>
+        <source>Not rankable</source>
+        <translation>Không xếp hạng được</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>Câu hỏi</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::ConsensusView</name>
+    <message>
+        <source>Merging pack %1 of %2…</source>
+        <translation>Đang gộp gói %1/%2…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Merged %n pack(s): %1 rankings and %2 labels changed.</source>
+        <translation>
+            <numerusform>Đã gộp %n gói: %1 lượt xếp hạng và %2 nhãn thay đổi.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n pack(s) were already merged.</source>
+        <translation>
+            <numerusform>%n gói đã được gộp từ trước.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Đã hủy.</translation>
+    </message>
+    <message>
+        <source>Stopped: %1</source>
+        <translation>Đã dừng: %1</translation>
+    </message>
+    <message>
+        <source>Merge returned task packs</source>
+        <translation>Gộp các gói nhiệm vụ đã trả về</translation>
+    </message>
+    <message>
+        <source>Task packs (*.vlpack)</source>
+        <translation>Gói nhiệm vụ (*.vlpack)</translation>
+    </message>
+    <message>
+        <source>Cannot read the annotations: %1</source>
+        <translation>Không đọc được dữ liệu gán nhãn: %1</translation>
+    </message>
+    <message>
+        <source>Rankings: %1 tasks ranked by two or more annotators, %2 annotators, %3 pairs of rankings.</source>
+        <translation>Xếp hạng: %1 tác vụ được từ hai người gán nhãn trở lên xếp hạng, %2 người gán nhãn, %3 cặp lượt xếp hạng.</translation>
+    </message>
+    <message>
+        <source>Mean Kendall τ-b: %1; pairwise agreement: %2.</source>
+        <translation>τ-b Kendall trung bình: %1; mức đồng thuận theo cặp: %2.</translation>
+    </message>
+    <message>
+        <source>Labels (Krippendorff&apos;s α; 0.667 is the usual floor, 0.8 good):</source>
+        <translation>Nhãn (α Krippendorff; thường cần tối thiểu 0,667, từ 0,8 là tốt):</translation>
+    </message>
+    <message>
+        <source>No labels yet.</source>
+        <translation>Chưa có nhãn.</translation>
+    </message>
+    <message>
+        <source>nominal</source>
+        <translation>định danh</translation>
+    </message>
+    <message>
+        <source>ordinal</source>
+        <translation>thứ bậc</translation>
+    </message>
+    <message>
+        <source>interval</source>
+        <translation>khoảng</translation>
+    </message>
+    <message>
+        <source>%1 (%2): α = %3 over %4 items, %5 annotators</source>
+        <translation>%1 (%2): α = %3 trên %4 mục, %5 người gán nhãn</translation>
+    </message>
+    <message>
+        <source>Agreement</source>
+        <translation>Mức đồng thuận</translation>
+    </message>
+    <message>
+        <source>Conflicts</source>
+        <translation>Bất đồng</translation>
+    </message>
+    <message>
+        <source>Leaderboard</source>
+        <translation>Bảng thành tích</translation>
+    </message>
+    <message>
+        <source>Merge packs…</source>
+        <translation>Gộp gói…</translation>
+    </message>
+    <message>
+        <source>Merge task packs returned by annotators into this project</source>
+        <translation>Gộp các gói nhiệm vụ do người gán nhãn trả về vào dự án này</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Làm mới</translation>
+    </message>
+    <message>
+        <source>Not loaded yet.</source>
+        <translation>Chưa tải.</translation>
+    </message>
 </context>
 <context>
     <name>vietllm::widgets::DataPanel</name>
@@ -418,6 +984,48 @@ Chạy vietllm-cli project --help để xem mọi định dạng và tùy chọn
     <message>
         <source>Description</source>
         <translation>Mô tả</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::EngineWorker</name>
+    <message>
+        <source>Stopped before the reply started.</source>
+        <translation>Đã dừng trước khi bắt đầu trả lời.</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::LeaderboardModel</name>
+    <message>
+        <source>model</source>
+        <translation>mô hình</translation>
+    </message>
+    <message>
+        <source>human</source>
+        <translation>người</translation>
+    </message>
+    <message>
+        <source>Annotator</source>
+        <translation>Người gán nhãn</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Loại</translation>
+    </message>
+    <message>
+        <source>Rankings</source>
+        <translation>Lượt xếp hạng</translation>
+    </message>
+    <message>
+        <source>Labels</source>
+        <translation>Nhãn</translation>
+    </message>
+    <message>
+        <source>Agreement (τ)</source>
+        <translation>Mức đồng thuận (τ)</translation>
+    </message>
+    <message>
+        <source>Trust</source>
+        <translation>Độ tin cậy</translation>
     </message>
 </context>
 <context>
@@ -539,6 +1147,279 @@ Chạy vietllm-cli project --help để xem mọi định dạng và tùy chọn
     </message>
 </context>
 <context>
+    <name>vietllm::widgets::RankingPanel</name>
+    <message>
+        <source>New annotator</source>
+        <translation>Người gán nhãn mới</translation>
+    </message>
+    <message>
+        <source>Annotator name:</source>
+        <translation>Tên người gán nhãn:</translation>
+    </message>
+    <message>
+        <source>All datasets</source>
+        <translation>Mọi bộ dữ liệu</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n ranking task(s) created.</source>
+        <translation>
+            <numerusform>Đã tạo %n tác vụ xếp hạng.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Create an annotator profile (New annotator…) to start ranking.</source>
+        <translation>Hãy tạo hồ sơ người gán nhãn (Người gán nhãn mới…) để bắt đầu xếp hạng.</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;No task waiting. Create tasks from a dataset, or grow a conversation tree and generate candidates.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Không còn tác vụ nào. Hãy tạo tác vụ từ một bộ dữ liệu, hoặc phát triển một cây hội thoại và sinh câu trả lời ứng viên.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Draft restored.</source>
+        <translation>Đã khôi phục bản nháp.</translation>
+    </message>
+    <message>
+        <source>Reply %1 (key %2)</source>
+        <translation>Câu trả lời %1 (phím %2)</translation>
+    </message>
+    <message>
+        <source>place %1</source>
+        <translation>hạng %1</translation>
+    </message>
+    <message>
+        <source>%1 / %2 tasks ranked, %3 skipped, %4 drafts</source>
+        <translation>Đã xếp %1 / %2 tác vụ, bỏ qua %3, nháp %4</translation>
+    </message>
+    <message>
+        <source>Give every reply a place (keys 1–%1), or mark them all bad (B).</source>
+        <translation>Hãy xếp hạng mọi câu trả lời (phím 1–%1), hoặc đánh dấu tất cả đều tệ (B).</translation>
+    </message>
+    <message>
+        <source>Ranking saved.</source>
+        <translation>Đã lưu xếp hạng.</translation>
+    </message>
+    <message>
+        <source>Task skipped.</source>
+        <translation>Đã bỏ qua tác vụ.</translation>
+    </message>
+    <message>
+        <source>Draft saved.</source>
+        <translation>Đã lưu bản nháp.</translation>
+    </message>
+    <message>
+        <source>Add reply</source>
+        <translation>Thêm câu trả lời</translation>
+    </message>
+    <message>
+        <source>Add follow-up prompt</source>
+        <translation>Thêm câu hỏi tiếp theo</translation>
+    </message>
+    <message>
+        <source>Assistant reply:</source>
+        <translation>Câu trả lời của trợ lý:</translation>
+    </message>
+    <message>
+        <source>Follow-up prompt (user):</source>
+        <translation>Câu hỏi tiếp theo (người dùng):</translation>
+    </message>
+    <message>
+        <source>Generate candidates</source>
+        <translation>Sinh câu trả lời ứng viên</translation>
+    </message>
+    <message>
+        <source>Local model folder</source>
+        <translation>Thư mục mô hình cục bộ</translation>
+    </message>
+    <message>
+        <source>OpenAI-compatible endpoint</source>
+        <translation>Điểm cuối tương thích OpenAI</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Duyệt…</translation>
+    </message>
+    <message>
+        <source>Source:</source>
+        <translation>Nguồn:</translation>
+    </message>
+    <message>
+        <source>Model folder:</source>
+        <translation>Thư mục mô hình:</translation>
+    </message>
+    <message>
+        <source>Endpoint URL:</source>
+        <translation>URL điểm cuối:</translation>
+    </message>
+    <message>
+        <source>Model name:</source>
+        <translation>Tên mô hình:</translation>
+    </message>
+    <message>
+        <source>API key variable:</source>
+        <translation>Biến chứa khóa API:</translation>
+    </message>
+    <message>
+        <source>Replies:</source>
+        <translation>Số câu trả lời:</translation>
+    </message>
+    <message>
+        <source>Max new tokens:</source>
+        <translation>Số token mới tối đa:</translation>
+    </message>
+    <message>
+        <source>Temperature of the first reply:</source>
+        <translation>Nhiệt độ của câu trả lời đầu:</translation>
+    </message>
+    <message>
+        <source>Model folder</source>
+        <translation>Thư mục mô hình</translation>
+    </message>
+    <message>
+        <source>Select a user message in the tree to generate replies for.</source>
+        <translation>Hãy chọn một tin nhắn của người dùng trong cây để sinh câu trả lời.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Generating %n candidate(s)…</source>
+        <translation>
+            <numerusform>Đang sinh %n câu trả lời ứng viên…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Generation cancelled; nothing was added.</source>
+        <translation>Đã hủy việc sinh; không thêm gì.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n candidate(s) added with a ranking task.</source>
+        <translation>
+            <numerusform>Đã thêm %n câu trả lời ứng viên cùng một tác vụ xếp hạng.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Rank</source>
+        <translation>Xếp hạng</translation>
+    </message>
+    <message>
+        <source>Conversation trees</source>
+        <translation>Cây hội thoại</translation>
+    </message>
+    <message>
+        <source>&amp;Annotator:</source>
+        <translation>&amp;Người gán nhãn:</translation>
+    </message>
+    <message>
+        <source>New annotator…</source>
+        <translation>Người gán nhãn mới…</translation>
+    </message>
+    <message>
+        <source>Data&amp;set:</source>
+        <translation>&amp;Bộ dữ liệu:</translation>
+    </message>
+    <message>
+        <source>Rankings per task:</source>
+        <translation>Số lượt xếp hạng mỗi tác vụ:</translation>
+    </message>
+    <message>
+        <source>Create tasks</source>
+        <translation>Tạo tác vụ</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>Câu hỏi</translation>
+    </message>
+    <message>
+        <source>Your order (drag to reorder)</source>
+        <translation>Thứ tự của bạn (kéo để sắp lại)</translation>
+    </message>
+    <message>
+        <source>All bad (B)</source>
+        <translation>Tất cả đều tệ (B)</translation>
+    </message>
+    <message>
+        <source>Why are they all bad?</source>
+        <translation>Vì sao tất cả đều tệ?</translation>
+    </message>
+    <message>
+        <source>Submit (Enter)</source>
+        <translation>Gửi (Enter)</translation>
+    </message>
+    <message>
+        <source>Skip (S)</source>
+        <translation>Bỏ qua (S)</translation>
+    </message>
+    <message>
+        <source>Save draft (D)</source>
+        <translation>Lưu nháp (D)</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>Phím</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Thao tác</translation>
+    </message>
+    <message>
+        <source>give the reply the next place, best first</source>
+        <translation>xếp câu trả lời vào hạng kế tiếp, tốt nhất trước</translation>
+    </message>
+    <message>
+        <source>the next pick ties with the previous one</source>
+        <translation>lần chọn sau đồng hạng với lần trước</translation>
+    </message>
+    <message>
+        <source>take the last pick back</source>
+        <translation>bỏ lần chọn cuối</translation>
+    </message>
+    <message>
+        <source>all bad (then type the reason)</source>
+        <translation>tất cả đều tệ (rồi gõ lý do)</translation>
+    </message>
+    <message>
+        <source>leave the reason box</source>
+        <translation>rời ô lý do</translation>
+    </message>
+    <message>
+        <source>submit and show the next task</source>
+        <translation>gửi và sang tác vụ sau</translation>
+    </message>
+    <message>
+        <source>skip this task</source>
+        <translation>bỏ qua tác vụ này</translation>
+    </message>
+    <message>
+        <source>save a draft</source>
+        <translation>lưu nháp</translation>
+    </message>
+    <message>
+        <source>show or hide this table</source>
+        <translation>hiện hoặc ẩn bảng này</translation>
+    </message>
+    <message>
+        <source>&amp;Record:</source>
+        <translation>&amp;Bản ghi:</translation>
+    </message>
+    <message>
+        <source>The record of the current task, or the one chosen above. Select a message to review it, answer it or continue the conversation.</source>
+        <translation>Bản ghi của tác vụ hiện tại, hoặc bản ghi chọn ở trên. Chọn một tin nhắn để đánh giá, trả lời hoặc tiếp tục hội thoại.</translation>
+    </message>
+    <message>
+        <source>Add reply / follow-up…</source>
+        <translation>Thêm câu trả lời / câu hỏi tiếp…</translation>
+    </message>
+    <message>
+        <source>Generate candidates…</source>
+        <translation>Sinh câu trả lời ứng viên…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>Consensus</source>
+        <translation>Đồng thuận</translation>
+    </message>
+</context>
+<context>
     <name>vietllm::widgets::RecordEditor</name>
     <message>
         <source>level %1</source>
@@ -657,6 +1538,61 @@ Chạy vietllm-cli project --help để xem mọi định dạng và tùy chọn
     </message>
 </context>
 <context>
+    <name>vietllm::widgets::RunHistoryModel</name>
+    <message>
+        <source>running</source>
+        <translation>đang chạy</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>bị gián đoạn</translation>
+    </message>
+    <message>
+        <source>finished</source>
+        <translation>hoàn tất</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>đã dừng</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>thất bại</translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>Lượt chạy</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>Phương pháp</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>Bước</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>Loss</translation>
+    </message>
+    <message>
+        <source>Best eval loss</source>
+        <translation>Eval loss tốt nhất</translation>
+    </message>
+    <message>
+        <source>Base model</source>
+        <translation>Mô hình gốc</translation>
+    </message>
+</context>
+<context>
     <name>vietllm::widgets::SettingsDialog</name>
     <message>
         <source>Preferences</source>
@@ -700,6 +1636,346 @@ Chạy vietllm-cli project --help để xem mọi định dạng và tùy chọn
     <message>
         <source>No recent projects yet. Projects you open will be listed here.</source>
         <translation>Chưa có dự án gần đây. Các dự án bạn mở sẽ được liệt kê ở đây.</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::TrainingCharts</name>
+    <message>
+        <source>&amp;Smoothing: %1</source>
+        <translation>Làm &amp;mượt: %1</translation>
+    </message>
+    <message>
+        <source>%1 (raw)</source>
+        <translation>%1 (thô)</translation>
+    </message>
+    <message>
+        <source>%1 eval</source>
+        <translation>%1 eval</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>Loss</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>Tốc độ học</translation>
+    </message>
+    <message>
+        <source>Gradient norm</source>
+        <translation>Chuẩn gradient</translation>
+    </message>
+    <message>
+        <source>Tokens per second</source>
+        <translation>Token mỗi giây</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>Bước</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::TrainingJob</name>
+    <message>
+        <source>Cannot start %1: %2</source>
+        <translation>Không khởi động được %1: %2</translation>
+    </message>
+    <message>
+        <source>%1 failed: %2</source>
+        <translation>%1 thất bại: %2</translation>
+    </message>
+    <message>
+        <source>The trainer was stopped before it could save a checkpoint.</source>
+        <translation>Trình huấn luyện bị dừng trước khi kịp lưu checkpoint.</translation>
+    </message>
+    <message>
+        <source>The trainer exited with code %1.</source>
+        <translation>Trình huấn luyện thoát với mã %1.</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::TrainingPanel</name>
+    <message>
+        <source>Export finished.</source>
+        <translation>Đã xuất xong.</translation>
+    </message>
+    <message>
+        <source>Held out for eval loss:</source>
+        <translation>Tách riêng để tính eval loss:</translation>
+    </message>
+    <message>
+        <source>LoRA rank:</source>
+        <translation>Hạng LoRA:</translation>
+    </message>
+    <message>
+        <source>LoRA alpha:</source>
+        <translation>Alpha LoRA:</translation>
+    </message>
+    <message>
+        <source>LoRA dropout:</source>
+        <translation>Dropout LoRA:</translation>
+    </message>
+    <message>
+        <source>Learning rate:</source>
+        <translation>Tốc độ học:</translation>
+    </message>
+    <message>
+        <source>Epochs:</source>
+        <translation>Số epoch:</translation>
+    </message>
+    <message>
+        <source>Max steps (0 = epochs):</source>
+        <translation>Số bước tối đa (0 = theo epoch):</translation>
+    </message>
+    <message>
+        <source>Micro-batch size:</source>
+        <translation>Cỡ micro-batch:</translation>
+    </message>
+    <message>
+        <source>Gradient accumulation:</source>
+        <translation>Tích lũy gradient:</translation>
+    </message>
+    <message>
+        <source>Max sequence length:</source>
+        <translation>Độ dài chuỗi tối đa:</translation>
+    </message>
+    <message>
+        <source>Pack sequences:</source>
+        <translation>Ghép chuỗi:</translation>
+    </message>
+    <message>
+        <source>Schedule:</source>
+        <translation>Lịch tốc độ học:</translation>
+    </message>
+    <message>
+        <source>Warm-up fraction:</source>
+        <translation>Tỉ lệ khởi động:</translation>
+    </message>
+    <message>
+        <source>Eval every (steps):</source>
+        <translation>Đánh giá mỗi (bước):</translation>
+    </message>
+    <message>
+        <source>Checkpoint every (steps):</source>
+        <translation>Lưu checkpoint mỗi (bước):</translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation>Hạt giống ngẫu nhiên:</translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation>Thiết bị:</translation>
+    </message>
+    <message>
+        <source>Precision:</source>
+        <translation>Độ chính xác số:</translation>
+    </message>
+    <message>
+        <source>%1, %2 million parameters, %3 layers</source>
+        <translation>%1, %2 triệu tham số, %3 lớp</translation>
+    </message>
+    <message>
+        <source>Choose a model to see how much memory the run needs.</source>
+        <translation>Chọn một mô hình để xem lượt chạy cần bao nhiêu bộ nhớ.</translation>
+    </message>
+    <message>
+        <source>Needs about %1 (weights %2, gradients and optimizer %3, activations %4); this machine has %5.</source>
+        <translation>Cần khoảng %1 (trọng số %2, gradient và bộ tối ưu %3, kích hoạt %4); máy này có %5.</translation>
+    </message>
+    <message>
+        <source>It will not fit: use LoRA, a smaller micro-batch or sequence length, or a bigger machine.</source>
+        <translation>Không đủ bộ nhớ: hãy dùng LoRA, micro-batch hoặc độ dài chuỗi nhỏ hơn, hoặc một máy lớn hơn.</translation>
+    </message>
+    <message>
+        <source>Open a project first: runs are kept beside it.</source>
+        <translation>Hãy mở một dự án trước: các lượt chạy được lưu cạnh dự án.</translation>
+    </message>
+    <message>
+        <source>Choose a model folder with a config.json.</source>
+        <translation>Hãy chọn một thư mục mô hình có config.json.</translation>
+    </message>
+    <message>
+        <source>Tick at least one dataset or add a JSONL file.</source>
+        <translation>Hãy đánh dấu ít nhất một tập dữ liệu hoặc thêm một tệp JSONL.</translation>
+    </message>
+    <message>
+        <source>Cannot create the run folder %1.</source>
+        <translation>Không tạo được thư mục lượt chạy %1.</translation>
+    </message>
+    <message>
+        <source>Exporting dataset %1…</source>
+        <translation>Đang xuất tập dữ liệu %1…</translation>
+    </message>
+    <message>
+        <source>Training %1…</source>
+        <translation>Đang huấn luyện %1…</translation>
+    </message>
+    <message>
+        <source>Stopping: the trainer saves a checkpoint first…</source>
+        <translation>Đang dừng: trình huấn luyện lưu checkpoint trước…</translation>
+    </message>
+    <message>
+        <source>This run has no checkpoint to continue from.</source>
+        <translation>Lượt chạy này không có checkpoint để tiếp tục.</translation>
+    </message>
+    <message>
+        <source>Resuming %1…</source>
+        <translation>Đang tiếp tục %1…</translation>
+    </message>
+    <message>
+        <source>Stopped; the run can be resumed from its last checkpoint.</source>
+        <translation>Đã dừng; có thể tiếp tục lượt chạy từ checkpoint gần nhất.</translation>
+    </message>
+    <message>
+        <source>Training finished.</source>
+        <translation>Huấn luyện xong.</translation>
+    </message>
+    <message>
+        <source>Training failed: %1</source>
+        <translation>Huấn luyện thất bại: %1</translation>
+    </message>
+    <message>
+        <source>Export the model to</source>
+        <translation>Xuất mô hình vào</translation>
+    </message>
+    <message>
+        <source>Exporting to %1…</source>
+        <translation>Đang xuất vào %1…</translation>
+    </message>
+    <message>
+        <source>Choose a model folder (config.json, *.safetensors)</source>
+        <translation>Chọn thư mục mô hình (config.json, *.safetensors)</translation>
+    </message>
+    <message>
+        <source>Add training data</source>
+        <translation>Thêm dữ liệu huấn luyện</translation>
+    </message>
+    <message>
+        <source>JSON Lines (*.jsonl *.jsonl.gz);;All files (*)</source>
+        <translation>JSON Lines (*.jsonl *.jsonl.gz);;Mọi tệp (*)</translation>
+    </message>
+    <message>
+        <source>Base model</source>
+        <translation>Mô hình gốc</translation>
+    </message>
+    <message>
+        <source>Training data</source>
+        <translation>Dữ liệu huấn luyện</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>Phương pháp</translation>
+    </message>
+    <message>
+        <source>Hyperparameters</source>
+        <translation>Siêu tham số</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Thiết bị</translation>
+    </message>
+    <message>
+        <source>&amp;Folder:</source>
+        <translation>&amp;Thư mục:</translation>
+    </message>
+    <message>
+        <source>A Hugging Face model folder or a checkpoint</source>
+        <translation>Một thư mục mô hình Hugging Face hoặc một checkpoint</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Chọn…</translation>
+    </message>
+    <message>
+        <source>&amp;Preset:</source>
+        <translation>&amp;Mẫu thiết lập:</translation>
+    </message>
+    <message>
+        <source>Datasets of the project (conversations for SFT, preference pairs for the reward model and DPO) and JSONL files:</source>
+        <translation>Tập dữ liệu của dự án (hội thoại cho SFT, cặp ưu tiên cho mô hình thưởng và DPO) và tệp JSONL:</translation>
+    </message>
+    <message>
+        <source>Add JSONL file…</source>
+        <translation>Thêm tệp JSONL…</translation>
+    </message>
+    <message>
+        <source>&amp;Method:</source>
+        <translation>&amp;Phương pháp:</translation>
+    </message>
+    <message>
+        <source>Supervised fine-tuning (SFT)</source>
+        <translation>Tinh chỉnh có giám sát (SFT)</translation>
+    </message>
+    <message>
+        <source>&amp;LoRA (train small adapters; the base model stays frozen)</source>
+        <translation>&amp;LoRA (huấn luyện bộ điều hợp nhỏ; mô hình gốc giữ nguyên)</translation>
+    </message>
+    <message>
+        <source>fewer padding tokens</source>
+        <translation>ít token đệm hơn</translation>
+    </message>
+    <message>
+        <source>cosine</source>
+        <translation>cosin</translation>
+    </message>
+    <message>
+        <source>linear</source>
+        <translation>tuyến tính</translation>
+    </message>
+    <message>
+        <source>constant</source>
+        <translation>không đổi</translation>
+    </message>
+    <message>
+        <source>&amp;Start</source>
+        <translation>&amp;Bắt đầu</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>&amp;Dừng</translation>
+    </message>
+    <message>
+        <source>&amp;Resume</source>
+        <translation>&amp;Tiếp tục</translation>
+    </message>
+    <message>
+        <source>Chat with it</source>
+        <translation>Trò chuyện với nó</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Xuất…</translation>
+    </message>
+    <message>
+        <source>Run history</source>
+        <translation>Lịch sử chạy</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>Nhật ký</translation>
+    </message>
+    <message>
+        <source>This checkpoint is already a complete model folder: %1</source>
+        <translation>Checkpoint này đã là một thư mục mô hình đầy đủ: %1</translation>
+    </message>
+    <message>
+        <source>Reward model (coming)</source>
+        <translation>Mô hình thưởng (sắp có)</translation>
+    </message>
+    <message>
+        <source>DPO (coming)</source>
+        <translation>DPO (sắp có)</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::TrainingSourceModel</name>
+    <message>
+        <source>File: %1</source>
+        <translation>Tệp: %1</translation>
+    </message>
+    <message>
+        <source>%1 (%2 records)</source>
+        <translation>%1 (%2 bản ghi)</translation>
     </message>
 </context>
 <context>

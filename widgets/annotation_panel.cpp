@@ -2,9 +2,12 @@
 
 #include "backend/common/errors.h"
 #include "backend/store/annotations.h"
+#include "backend/store/label_progress.h"
 #include "backend/store/project_store.h"
+#include "backend/store/ranking_queue.h"
 #include "backend/store/record_browser.h"
 
+#include <QAbstractItemView>
 #include <QCheckBox>
 #include <QEvent>
 #include <QFormLayout>
@@ -14,6 +17,7 @@
 #include <QShortcut>
 #include <QSpinBox>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <functional>
 
 namespace vietllm::widgets {
@@ -44,7 +48,8 @@ AnnotationPanel::AnnotationPanel(QWidget* parent)
       m_note_label(new QLabel(this)),
       m_note(new QLineEdit(this)),
       m_keys(new QLabel(this)),
-      m_message(new QLabel(this)) {
+      m_message(new QLabel(this)),
+      m_progress(new QLabel(this)) {
     QFont title_font = m_title->font();
     title_font.setBold(true);
     m_title->setFont(title_font);
@@ -77,6 +82,7 @@ AnnotationPanel::AnnotationPanel(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_title);
+    layout->addWidget(m_progress);
     layout->addLayout(form);
     layout->addLayout(flags);
     layout->addWidget(m_keys);
@@ -113,8 +119,49 @@ void AnnotationPanel::setProject(store::ProjectStore* project) {
 }
 
 void AnnotationPanel::setRecord(qint64 record_id) {
+    setMessage(record_id, std::nullopt);
+}
+
+void AnnotationPanel::setMessage(qint64 record_id, std::optional<qint64> message_id) {
     m_record_id = m_project != nullptr ? record_id : 0;
+    m_message_id = m_record_id != 0 ? message_id : std::nullopt;
+    retranslateUi();
     loadLabels();
+}
+
+void AnnotationPanel::markDoneAndNext() {
+    markAndNext(store::kDoneLabel, store::kSkippedLabel);
+}
+
+void AnnotationPanel::skipAndNext() {
+    markAndNext(store::kSkippedLabel, store::kDoneLabel);
+}
+
+// Sets record label `name`, clears `other` (a record is done or skipped, not both) and moves the
+// record table one row down.
+void AnnotationPanel::markAndNext(const char* name, const char* other) {
+    if (m_project == nullptr || m_record_id == 0 || m_message_id) {
+        return;
+    }
+    try {
+        const qint64 annotator = annotatorId();
+        store::Annotations(*m_project).setLabel({m_record_id, std::nullopt, annotator, name, 1.0, {}});
+        store::clearRecordLabel(*m_project, m_record_id, annotator, other);
+        m_message->clear();
+        emit labelsChanged(m_record_id);
+    } catch (const UserError& error) {
+        m_message->setText(QString::fromUtf8(error.what()));
+        return;
+    }
+    updateProgress();
+    auto* view = qobject_cast<QAbstractItemView*>(m_shortcut_target);
+    if (view != nullptr && view->model() != nullptr) {
+        const QModelIndex current = view->currentIndex();
+        const QModelIndex next = view->model()->index(current.row() + 1, std::max(current.column(), 0));
+        if (next.isValid()) {
+            view->setCurrentIndex(next);
+        }
+    }
 }
 
 QString AnnotationPanel::annotatorName() const {
@@ -142,6 +189,9 @@ void AnnotationPanel::installShortcuts(QWidget* target) {
         add(QKeySequence(kFlagKeys[i]), [this, i] { toggleFlag(i); });
     }
     add(QKeySequence(Qt::Key_N), [this] { m_note->setFocus(); });
+    add(QKeySequence(Qt::CTRL | Qt::Key_Return), [this] { markDoneAndNext(); });
+    add(QKeySequence(Qt::CTRL | Qt::Key_Enter), [this] { markDoneAndNext(); });
+    add(QKeySequence(Qt::Key_K), [this] { skipAndNext(); });
 }
 
 void AnnotationPanel::setLikert(const char* name, int value) {
@@ -177,7 +227,9 @@ void AnnotationPanel::writeValue(const char* name, double value, bool set) {
     try {
         const qint64 annotator = annotatorId();
         if (set) {
-            store::Annotations(*m_project).setLabel({m_record_id, std::nullopt, annotator, name, value, {}});
+            store::Annotations(*m_project).setLabel({m_record_id, m_message_id, annotator, name, value, {}});
+        } else if (m_message_id) {
+            store::clearMessageLabel(*m_project, *m_message_id, annotator, name);
         } else {
             store::clearRecordLabel(*m_project, m_record_id, annotator, name);
         }
@@ -186,6 +238,7 @@ void AnnotationPanel::writeValue(const char* name, double value, bool set) {
     } catch (const UserError& error) {
         m_message->setText(QString::fromUtf8(error.what()));
     }
+    updateProgress();
 }
 
 void AnnotationPanel::writeNote() {
@@ -195,17 +248,20 @@ void AnnotationPanel::writeNote() {
     const QString note = m_note->text().trimmed();
     try {
         const qint64 annotator = annotatorId();
-        if (note.isEmpty()) {
+        if (note.isEmpty() && m_message_id) {
+            store::clearMessageLabel(*m_project, *m_message_id, annotator, kNote);
+        } else if (note.isEmpty()) {
             store::clearRecordLabel(*m_project, m_record_id, annotator, kNote);
         } else {
             store::Annotations(*m_project)
-                .setLabel({m_record_id, std::nullopt, annotator, kNote, std::nullopt, note.toStdString()});
+                .setLabel({m_record_id, m_message_id, annotator, kNote, std::nullopt, note.toStdString()});
         }
         m_message->clear();
         emit labelsChanged(m_record_id);
     } catch (const UserError& error) {
         m_message->setText(QString::fromUtf8(error.what()));
     }
+    updateProgress();
 }
 
 void AnnotationPanel::loadLabels() {
@@ -222,7 +278,7 @@ void AnnotationPanel::loadLabels() {
         const auto annotator = annotations.findAnnotator(annotatorName().toStdString());
         for (const store::LabelValue& label :
              annotator ? annotations.labels(m_record_id) : std::vector<store::LabelValue>()) {
-            if (label.annotator_id != *annotator || label.message_id) {
+            if (label.annotator_id != *annotator || label.message_id != m_message_id) {
                 continue;
             }
             const int value = static_cast<int>(label.value.value_or(0));
@@ -242,6 +298,24 @@ void AnnotationPanel::loadLabels() {
     }
     m_loading = false;
     updateEnabled();
+    updateProgress();
+}
+
+void AnnotationPanel::updateProgress() {
+    m_progress->setVisible(!m_message_id);
+    const auto annotator = m_project != nullptr
+                               ? store::Annotations(*m_project).findAnnotator(annotatorName().toStdString())
+                               : std::nullopt;
+    if (!annotator) {
+        m_progress->clear();
+        return;
+    }
+    const store::LabelProgress progress = store::labelProgress(*m_project, *annotator);
+    m_progress->setText(tr("Done %1 / %2 records, %3 skipped, %4 drafts")
+                            .arg(progress.done)
+                            .arg(progress.records)
+                            .arg(progress.skipped)
+                            .arg(progress.drafts));
 }
 
 void AnnotationPanel::updateEnabled() {
@@ -262,7 +336,7 @@ void AnnotationPanel::changeEvent(QEvent* event) {
 }
 
 void AnnotationPanel::retranslateUi() {
-    m_title->setText(tr("Labels"));
+    m_title->setText(m_message_id ? tr("Labels of the selected message") : tr("Labels"));
     m_annotator_label->setText(tr("&Annotator:"));
     m_quality_label->setText(tr("&Quality (1-5):"));
     m_helpfulness_label->setText(tr("&Helpfulness (1-5):"));
@@ -278,6 +352,8 @@ void AnnotationPanel::retranslateUi() {
         {QStringLiteral("Alt+1 … Alt+5, Alt+0"), tr("helpfulness; Alt+0 clears")},
         {QStringLiteral("S  V  P  T  B"), tr("spam, not Vietnamese, PII, toxic, bad translation")},
         {QStringLiteral("N / Esc"), tr("write a note / back to the table")},
+        {QStringLiteral("Ctrl+Enter"), tr("mark done (a draft until then), next record")},
+        {QStringLiteral("K"), tr("skip the record, next record")},
         {QStringLiteral("↑ ↓"), tr("previous / next record")},
         {QStringLiteral("Ctrl+F"), tr("search")},
         {QStringLiteral("Alt+Insert, Alt+Delete, Alt+↑ ↓"), tr("add, delete, move a turn")},

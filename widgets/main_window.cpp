@@ -4,13 +4,16 @@
 #include "backend/store/project_store.h"
 #include "widgets/about_dialog.h"
 #include "widgets/app_settings.h"
+#include "widgets/chat_panel.h"
 #include "widgets/data_panel.h"
 #include "widgets/error_reporter.h"
 #include "widgets/language.h"
 #include "widgets/models/navigation_model.h"
 #include "widgets/placeholder_panel.h"
+#include "widgets/ranking_panel.h"
 #include "widgets/settings_dialog.h"
 #include "widgets/start_page.h"
+#include "widgets/training_panel.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -165,6 +168,15 @@ void MainWindow::createCentralWidget() {
         } else if (panel == Panel::Data) {
             m_data_panel = new DataPanel(m_pages);
             m_pages->addWidget(m_data_panel);
+        } else if (panel == Panel::Ranking) {
+            m_ranking_panel = new RankingPanel(m_pages);
+            m_pages->addWidget(m_ranking_panel);
+        } else if (panel == Panel::Training) {
+            m_training_panel = new TrainingPanel(m_pages);
+            m_pages->addWidget(m_training_panel);
+        } else if (panel == Panel::Chat) {
+            m_chat_panel = new ChatPanel(m_pages);
+            m_pages->addWidget(m_chat_panel);
         } else {
             m_pages->addWidget(new PlaceholderPanel(panel, m_pages));
         }
@@ -179,6 +191,11 @@ void MainWindow::createCentralWidget() {
     connect(m_start_page, &StartPage::openProjectRequested, this, &MainWindow::showOpenProjectDialog);
     connect(m_start_page, &StartPage::recentProjectActivated, this, &MainWindow::openProject);
     connect(m_data_panel, &DataPanel::openProjectRequested, this, &MainWindow::showOpenProjectDialog);
+    connect(m_training_panel, &TrainingPanel::chatRequested, this, [this](const QString& checkpoint_dir) {
+        if (m_chat_panel->addModelFolder(checkpoint_dir)) {
+            showPanel(Panel::Chat);
+        }
+    });
 
     auto* central = new QWidget(this);
     auto* layout = new QHBoxLayout(central);
@@ -221,6 +238,9 @@ bool MainWindow::openProject(const QString& path) {
         project = std::make_unique<store::ProjectStore>(
             store::ProjectStore::open(QFile::encodeName(absolute).toStdString(), store::OpenMode::ReadWrite));
         m_data_panel->setProject(project.get());
+        m_ranking_panel->setProject(project.get());
+        m_chat_panel->setProject(project.get());
+        m_training_panel->setProject(project.get());
     } catch (const UserError& error) {
         showOpenProjectInPanels();
         reportOpenFailure(absolute, QString::fromStdString(error.what()));
@@ -243,6 +263,9 @@ bool MainWindow::openProject(const QString& path) {
 void MainWindow::showOpenProjectInPanels() {
     try {
         m_data_panel->setProject(m_project.get());
+        m_ranking_panel->setProject(m_project.get());
+        m_chat_panel->setProject(m_project.get());
+        m_training_panel->setProject(m_project.get());
     } catch (const std::exception&) {
         // The project that stayed open cannot be read either (deleted, disk gone): close it.
         closeProject();
@@ -268,6 +291,9 @@ bool MainWindow::createProject(const QString& path, bool overwrite) {
 
 void MainWindow::closeProject() {
     m_data_panel->setProject(nullptr);
+    m_ranking_panel->setProject(nullptr);
+    m_chat_panel->setProject(nullptr);
+    m_training_panel->setProject(nullptr);
     m_project.reset();
     m_project_path.clear();
     updateProjectState();
@@ -361,7 +387,10 @@ void MainWindow::changeEvent(QEvent* event) {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
-    m_data_panel->setProject(nullptr);  // saves a record edit still pending in the editor
+    m_data_panel->setProject(nullptr);     // saves a record edit still pending in the editor
+    m_ranking_panel->setProject(nullptr);  // stops a generation in flight
+    m_chat_panel->setProject(nullptr);     // stops a reply in flight
+    m_training_panel->setProject(nullptr);
     m_settings.setWindowGeometry(saveGeometry());
     QMainWindow::closeEvent(event);
 }

@@ -21,9 +21,12 @@ class ProjectStore;
 namespace vietllm::widgets {
 
 class AppSettings;
+class ChatPanel;
 class DataPanel;
 class ErrorReporter;
 class LanguageSwitcher;
+class RankingPanel;
+class TrainingPanel;
 class NavigationModel;
 class StartPage;
 enum class Language;
@@ -63,6 +66,12 @@ public:
     StartPage* startPage() const { return m_start_page; }
     /// The Data panel, for tests.
     DataPanel* dataPanel() const { return m_data_panel; }
+    /// The Ranking panel, for tests (and for adding views to its tabs).
+    RankingPanel* rankingPanel() const { return m_ranking_panel; }
+    /// The Chat playground, for tests.
+    ChatPanel* chatPanel() const { return m_chat_panel; }
+    /// The Training panel, for tests.
+    TrainingPanel* trainingPanel() const { return m_training_panel; }
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -96,6 +105,9 @@ private:
     QStackedWidget* m_pages = nullptr;
     StartPage* m_start_page = nullptr;
     DataPanel* m_data_panel = nullptr;
+    ChatPanel* m_chat_panel = nullptr;
+    RankingPanel* m_ranking_panel = nullptr;
+    TrainingPanel* m_training_panel = nullptr;
     QLabel* m_project_label = nullptr;
 
     QMenu* m_file_menu = nullptr;

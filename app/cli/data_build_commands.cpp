@@ -170,25 +170,21 @@ CommonSettings commonSettings(const ParsedOptions& options, const std::string& s
     return settings;
 }
 
-int report(const nlohmann::ordered_json& summary, const CommonSettings& settings) {
-    std::cerr << summary.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+nlohmann::ordered_json report(nlohmann::ordered_json summary, const CommonSettings& settings) {
     if (!settings.summary_out.empty()) {
         databuild::writeSummaryFile(settings.summary_out, summary);
     }
-    return 0;
+    return summary;
 }
 
-int runClean(const Arguments& args) {
-    const ParsedOptions options(
-        args,
-        withCommon({"dropped", "lang", "pii", "max-toxicity", "min-vietnamese-syllable-ratio",
-                    "max-duplicate-line-ratio", "min-chars", "max-chars", "tone-style"},
-                   kCommonValues),
-        withCommon({"fix-legacy", "no-normalize"}, kCommonFlags));
-    if (options.hasFlag("help")) {
-        std::cout << kCleanUsage << kCommonUsage;
-        return 0;
-    }
+const char* usageOf(const std::string& step) {
+    if (step == "clean") return kCleanUsage;
+    if (step == "dedup") return kDedupUsage;
+    if (step == "decontaminate") return kDecontaminateUsage;
+    return kExportUsage;
+}
+
+nlohmann::ordered_json runClean(const ParsedOptions& options) {
     const CommonSettings settings = commonSettings(options, "clean");
     databuild::CleanJob job;
     job.input = settings.input;
@@ -216,14 +212,7 @@ int runClean(const Arguments& args) {
     return report(databuild::runClean(job), settings);
 }
 
-int runDedup(const Arguments& args) {
-    const ParsedOptions options(
-        args, withCommon({"duplicates", "threshold", "shingle-size", "permutations", "seed"}, kCommonValues),
-        withCommon({"exact-only"}, kCommonFlags));
-    if (options.hasFlag("help")) {
-        std::cout << kDedupUsage << kCommonUsage;
-        return 0;
-    }
+nlohmann::ordered_json runDedup(const ParsedOptions& options) {
     const CommonSettings settings = commonSettings(options, "dedup");
     databuild::DedupJob job;
     job.input = settings.input;
@@ -238,13 +227,7 @@ int runDedup(const Arguments& args) {
     return report(databuild::runDedup(job), settings);
 }
 
-int runDecontaminate(const Arguments& args) {
-    const ParsedOptions options(
-        args, withCommon({"against", "matches", "ngram", "min-tokens"}, kCommonValues), kCommonFlags);
-    if (options.hasFlag("help")) {
-        std::cout << kDecontaminateUsage << kCommonUsage;
-        return 0;
-    }
+nlohmann::ordered_json runDecontaminate(const ParsedOptions& options) {
     const CommonSettings settings = commonSettings(options, "decontaminate");
     databuild::DecontaminateJob job;
     job.input = settings.input;
@@ -257,13 +240,7 @@ int runDecontaminate(const Arguments& args) {
     return report(databuild::runDecontaminate(job), settings);
 }
 
-int runExport(const Arguments& args) {
-    const ParsedOptions options(
-        args, withCommon({"kind", "valid-fraction", "seed", "name", "summary"}, kCommonValues), kCommonFlags);
-    if (options.hasFlag("help")) {
-        std::cout << kExportUsage << kCommonUsage;
-        return 0;
-    }
+nlohmann::ordered_json runExport(const ParsedOptions& options) {
     if (options.value("to")) {
         throw UserError("--to: data export writes the TRL formats chosen by --kind");
     }
@@ -289,11 +266,41 @@ bool isDataBuildStep(const std::string& step) {
     return step == "clean" || step == "dedup" || step == "decontaminate" || step == "export";
 }
 
+StepOptionNames dataBuildOptionNames(const std::string& step) {
+    if (step == "clean") {
+        return {withCommon({"dropped", "lang", "pii", "max-toxicity", "min-vietnamese-syllable-ratio",
+                            "max-duplicate-line-ratio", "min-chars", "max-chars", "tone-style"},
+                           kCommonValues),
+                withCommon({"fix-legacy", "no-normalize"}, kCommonFlags)};
+    }
+    if (step == "dedup") {
+        return {
+            withCommon({"duplicates", "threshold", "shingle-size", "permutations", "seed"}, kCommonValues),
+            withCommon({"exact-only"}, kCommonFlags)};
+    }
+    if (step == "decontaminate") {
+        return {withCommon({"against", "matches", "ngram", "min-tokens"}, kCommonValues), kCommonFlags};
+    }
+    return {withCommon({"kind", "valid-fraction", "seed", "name", "summary"}, kCommonValues), kCommonFlags};
+}
+
+nlohmann::ordered_json runDataBuildJob(const std::string& step, const ParsedOptions& options) {
+    if (step == "clean") return runClean(options);
+    if (step == "dedup") return runDedup(options);
+    if (step == "decontaminate") return runDecontaminate(options);
+    return runExport(options);
+}
+
 int runDataBuildStep(const std::string& step, const Arguments& args) {
-    if (step == "clean") return runClean(args);
-    if (step == "dedup") return runDedup(args);
-    if (step == "decontaminate") return runDecontaminate(args);
-    return runExport(args);
+    const StepOptionNames names = dataBuildOptionNames(step);
+    const ParsedOptions options(args, names.values, names.flags);
+    if (options.hasFlag("help")) {
+        std::cout << usageOf(step) << kCommonUsage;
+        return 0;
+    }
+    const nlohmann::ordered_json summary = runDataBuildJob(step, options);
+    std::cerr << summary.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    return 0;
 }
 
 }  // namespace vietllm::cli

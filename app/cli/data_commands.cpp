@@ -3,6 +3,8 @@
 
 #include "app/cli/cli_commands.h"
 #include "app/cli/data_build_commands.h"
+#include "app/cli/data_generate_commands.h"
+#include "app/cli/data_run_command.h"
 #include "app/cli/data_translate_command.h"
 #include "app/cli/options.h"
 #include "backend/common/atomic_file.h"
@@ -36,7 +38,11 @@ constexpr const char* kDataUsage =
     "  data dedup IN... OUT           drop exact and near duplicates (MinHash, --threshold)\n"
     "  data decontaminate IN... OUT --against FILE[,FILE...]   drop overlaps with benchmarks\n"
     "  data export IN... OUTDIR       TRL files, train/validation split by source item, dataset card\n"
-    "  data translate IN OUT --endpoint URL --model NAME   English to Vietnamese through a model\n";
+    "  data translate IN OUT --endpoint URL --model NAME   English to Vietnamese through a model\n"
+    "  data harvest IN... OUT         instructions with human-written answers from Vietnamese text\n"
+    "  data self-instruct SEEDS OUT --endpoint URL --model NAME   new instructions (ROUGE-L novelty)\n"
+    "  data evol-instruct IN... OUT --endpoint URL --model NAME   harder, rarer evolved instructions\n"
+    "  data run RECIPE.json [--resume] [--from STEP] [--project P]   a recipe of steps, resumable\n";
 
 data::Format formatOption(const ParsedOptions& options, const std::string& name) {
     const std::string value = options.requiredValue(name);
@@ -192,9 +198,17 @@ int runDataCommand(const Arguments& args) {
     if (isDataBuildStep(args.front())) {
         return runDataBuildStep(args.front(), Arguments(args.begin() + 1, args.end()));
     }
+    if (isDataGenerateStep(args.front())) {
+        return runDataGenerateStep(args.front(), Arguments(args.begin() + 1, args.end()));
+    }
+    if (args.front() == "run") {
+        return runDataRun(Arguments(args.begin() + 1, args.end()));
+    }
     if (args.front() != "convert") {
-        throw UserError("unknown data command '" + args.front() +
-                        "' (known: convert, clean, dedup, decontaminate, export, translate)");
+        throw UserError(
+            "unknown data command '" + args.front() +
+            "' (known: convert, clean, dedup, decontaminate, export, translate, harvest, self-instruct, "
+            "evol-instruct, run)");
     }
     return runConvert(Arguments(args.begin() + 1, args.end()));
 }

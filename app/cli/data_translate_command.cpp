@@ -119,24 +119,43 @@ nlohmann::ordered_json summaryJson(const databuild::TranslateProgress& progress)
 
 }  // namespace
 
+StepOptionNames translateOptionNames() {
+    return {{"endpoint", "model", "format", "concurrency", "cache", "failed", "api-key-env", "max-tokens",
+             "temperature", "rpm", "tpm", "price-in", "price-out", "timeout-ms", "max-retries", "tone-style"},
+            {"retry-failed", "stream", "help"}};
+}
+
+nlohmann::ordered_json runTranslateJob(const ParsedOptions& options, const StepRunContext& context) {
+    databuild::TranslateOptions job = parseTranslateOptions(options);
+    job.on_progress = [&context](const databuild::TranslateProgress& progress) {
+        if (!context.on_progress) {
+            return;
+        }
+        databuild::GenerationProgress step_progress;
+        step_progress.stage = "records";
+        step_progress.done = progress.records_read;
+        step_progress.written = progress.records_written + progress.records_skipped;
+        step_progress.eliminated = progress.records_failed;
+        step_progress.usage = progress.usage;
+        context.on_progress(step_progress);
+    };
+    return summaryJson(databuild::runTranslate(job));
+}
+
 int runDataTranslate(const Arguments& args) {
-    const ParsedOptions options(
-        args,
-        {"endpoint", "model", "format", "concurrency", "cache", "failed", "api-key-env", "max-tokens",
-         "temperature", "rpm", "tpm", "price-in", "price-out", "timeout-ms", "max-retries", "tone-style"},
-        {"retry-failed", "stream", "help"});
+    const StepOptionNames names = translateOptionNames();
+    const ParsedOptions options(args, names.values, names.flags);
     if (options.hasFlag("help")) {
         std::cout << kTranslateUsage;
         return 0;
     }
-    databuild::TranslateOptions job = parseTranslateOptions(options);
-    job.on_progress = [](const databuild::TranslateProgress& progress) {
-        std::cerr << "translate: " << progress.records_read << " read, " << progress.records_written
-                  << " translated, " << progress.records_failed << " failed, " << progress.records_skipped
-                  << " already done; " << progress.usage.http_requests << " requests\n";
+    StepRunContext context;
+    context.on_progress = [](const databuild::GenerationProgress& progress) {
+        std::cerr << "translate: " << progress.done << " read, " << progress.written
+                  << " translated or done before, " << progress.eliminated << " failed; "
+                  << progress.usage.http_requests << " requests\n";
     };
-    const databuild::TranslateProgress progress = databuild::runTranslate(job);
-    std::cerr << summaryJson(progress).dump() << '\n';
+    std::cerr << runTranslateJob(options, context).dump() << '\n';
     return 0;
 }
 

@@ -1,9 +1,11 @@
 // vietllm-cli: the workbench's backend without a GUI, for scripts, GPU servers and the GUI's
 // child processes.
 
+#include "app/cli/annotate_commands.h"
 #include "app/cli/cli_commands.h"
 #include "app/cli/command_runner.h"
 #include "app/cli/tokenize_commands.h"
+#include "app/cli/tokenizer_commands.h"
 
 #include <unistd.h>
 #include <cerrno>
@@ -24,16 +26,32 @@ constexpr const char* kUsage =
     "  data convert|clean|dedup|decontaminate|export|translate ...\n"
     "                    convert, clean, deduplicate, decontaminate, export and translate\n"
     "                    instruction and preference data\n"
+    "  data harvest|self-instruct|evol-instruct ...\n"
+    "                    instruction data from Vietnamese text and through a model\n"
+    "  data run RECIPE.json [--resume] [--from STEP] [--project P]\n"
+    "                    run a data recipe, resumable after a kill\n"
     "  project init|import|export|stats|search FILE ...\n"
     "                    create and fill a project store (*.vietllm)\n"
+    "  annotate pack-export|pack-open|pack-return|merge|agreement|leaderboard|conflicts|export ...\n"
+    "                    offline annotation with task packs; agreement, trust and consensus exports\n"
     "  model init|logits [options]\n"
     "                    write a random-initialised model; print a model's logits\n"
     "  generate --model DIR (--prompt TEXT | --ids 1,2,3) [sampling options]\n"
     "                    generate a continuation with a local model\n"
+    "  chat --model DIR [--system TEXT] [--template NAME] [sampling options]\n"
+    "                    chat with a local model on the terminal (streamed replies)\n"
+    "  serve --model DIR [--host H] [--port N] [--model-name NAME] [--max-concurrency N]\n"
+    "                    serve a local model through an OpenAI-compatible HTTP API\n"
+    "  eval list|run [--model DIR | --endpoint URL --model-name M] --tasks T1,T2 ...\n"
+    "                    benchmark a model on Vietnamese evaluation tasks\n"
+    "  train sft|validate|merge ...\n"
+    "                    fine-tune a local model (SFT, LoRA or full) from a JSON config; merge adapters\n"
     "  tokenize --tokenizer PATH [--add-special] [FILE...]\n"
     "                    print one JSON array of token ids per input line\n"
     "  detokenize --tokenizer PATH [--skip-special] [FILE...]\n"
     "                    print the text of one JSON array of token ids per line\n"
+    "  tokenizer extend --base TOKENIZER --corpus FILE... --out DIR [--vocab-size N] [--model DIR]\n"
+    "                    add a Vietnamese vocabulary to a BPE tokenizer (and resize a model's rows)\n"
     "  --version         print the version\n"
     "\n"
     "Run 'vietllm-cli COMMAND --help' for a command's options.\n";
@@ -80,11 +98,10 @@ int main(int argc, char** argv) {
         return 0;
     }
     const std::map<std::string, vietllm::cli::CommandGroup> groups = {
-        {"text", vietllm::cli::runTextCommand},
-        {"data", vietllm::cli::runDataCommand},
-        {"project", vietllm::cli::runProjectCommand},
-        {"tokenize", vietllm::cli::runTokenizeCommand},
-        {"detokenize", vietllm::cli::runDetokenizeCommand},
+        {"text", vietllm::cli::runTextCommand},           {"data", vietllm::cli::runDataCommand},
+        {"project", vietllm::cli::runProjectCommand},     {"annotate", vietllm::cli::runAnnotateCommand},
+        {"tokenize", vietllm::cli::runTokenizeCommand},   {"detokenize", vietllm::cli::runDetokenizeCommand},
+        {"tokenizer", vietllm::cli::runTokenizerCommand},
     };
     if (isEngineCommand(command)) {
         return execEngine(argv);

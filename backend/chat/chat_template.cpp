@@ -28,7 +28,7 @@ struct Entry {
 constexpr Entry kEntries[] = {
     {TemplateKind::ChatMl, "chatml"},   {TemplateKind::Llama2, "llama2"}, {TemplateKind::Llama3, "llama3"},
     {TemplateKind::Mistral, "mistral"}, {TemplateKind::Alpaca, "alpaca"}, {TemplateKind::Vicuna, "vicuna"},
-    {TemplateKind::PhoGpt, "phogpt"},   {TemplateKind::Plain, "plain"},
+    {TemplateKind::PhoGpt, "phogpt"},   {TemplateKind::Plain, "plain"},   {TemplateKind::Gemma, "gemma"},
 };
 
 std::string trim(const std::string& text) {
@@ -182,6 +182,31 @@ void renderPhoGpt(const Turns& turns, const RenderOptions& options, Builder& out
     }
 }
 
+// Gemma 2/3 (the Jinja template of google/gemma-3 tokenizer_config.json): no system role, the system
+// prompt opens the first user turn; turns must alternate user/assistant; contents are trimmed.
+void renderGemma(const Turns& turns, const RenderOptions& options, Builder& out) {
+    out.prompt(orDefault(options.bos_token, "<bos>"));
+    for (std::size_t i = 0; i < turns.turns.size(); ++i) {
+        const data::Message& message = turns.turns[i];
+        const bool user = message.role == data::Role::User;
+        if (user != (i % 2 == 0)) {
+            throw UserError(
+                "messages: the gemma template needs turns that alternate user/assistant, "
+                "starting with user (turn " +
+                std::to_string(i + 1) + " is " + data::roleName(message.role) + ")");
+        }
+        const std::string prefix = i == 0 && turns.has_system ? turns.system + "\n\n" : std::string();
+        out.prompt(std::string("<start_of_turn>") + (user ? "user" : "model") + "\n" + prefix);
+        if (user) {
+            out.prompt(trim(message.content) + "<end_of_turn>");
+        } else {
+            out.reply(trim(message.content) + "<end_of_turn>");
+        }
+        out.prompt("\n");
+    }
+    if (options.add_generation_prompt) out.prompt("<start_of_turn>model\n");
+}
+
 void renderPlain(const std::vector<data::Message>& messages, Builder& out) {
     for (std::size_t i = 0; i < messages.size(); ++i) {
         if (i > 0) out.prompt("\n\n");
@@ -244,6 +269,7 @@ TemplateKind detectTemplate(const nlohmann::json& tokenizer_config, std::string_
     // The markers llama.cpp's llm_chat_detect_template looks for, plus Alpaca's and PhoGPT's.
     const std::string_view text = *chat_template;
     if (contains(text, "<|im_start|>")) return TemplateKind::ChatMl;
+    if (contains(text, "<start_of_turn>")) return TemplateKind::Gemma;
     if (contains(text, "<|start_header_id|>")) return TemplateKind::Llama3;
     if (contains(text, "[INST]"))
         return contains(text, "<<SYS>>") ? TemplateKind::Llama2 : TemplateKind::Mistral;
@@ -297,12 +323,58 @@ RenderedChat render(TemplateKind kind, const std::vector<data::Message>& message
         case TemplateKind::Plain:
             renderPlain(messages, out);
             break;
+        case TemplateKind::Gemma:
+            renderGemma(turns, options, out);
+            break;
         case TemplateKind::Invalid:
             throw UserError(
                 "unknown chat template; use one of: chatml, llama2, llama3, mistral, alpaca, vicuna, "
-                "phogpt, plain");
+                "phogpt, plain, gemma");
     }
     return out.finish();
+}
+
+RenderOptions renderOptionsInFolder(const std::string& model_folder) {
+    const nlohmann::json config =
+        readOptionalJson(std::filesystem::path(model_folder) / "tokenizer_config.json");
+    const auto token_text = [&](const char* key) {
+        const auto found = config.find(key);
+        if (found == config.end()) return std::string();
+        if (found->is_string()) return found->get<std::string>();
+        if (found->is_object() && found->contains("content") && (*found)["content"].is_string())
+            return (*found)["content"].get<std::string>();
+        return std::string();
+    };
+    RenderOptions options;
+    options.bos_token = token_text("bos_token");
+    options.eos_token = token_text("eos_token");
+    return options;
+}
+
+bool templateWritesBos(TemplateKind kind) {
+    return kind == TemplateKind::Llama2 || kind == TemplateKind::Llama3 || kind == TemplateKind::Mistral ||
+           kind == TemplateKind::Gemma;
+}
+
+std::vector<std::string> endOfTurnTokens(TemplateKind kind, const RenderOptions& options) {
+    switch (kind) {
+        case TemplateKind::ChatMl:
+            return {"<|im_end|>"};
+        case TemplateKind::Llama3:
+            return {"<|eot_id|>"};
+        case TemplateKind::Gemma:
+            return {"<end_of_turn>"};
+        case TemplateKind::Llama2:
+        case TemplateKind::Mistral:
+        case TemplateKind::Alpaca:
+        case TemplateKind::Vicuna:
+        case TemplateKind::PhoGpt:
+            return {orDefault(options.eos_token, "</s>")};
+        case TemplateKind::Plain:
+        case TemplateKind::Invalid:
+            break;
+    }
+    return {};
 }
 
 }  // namespace vietllm::chat

@@ -25,10 +25,11 @@ enum class TemplateKind {
     Vicuna,   ///< FastChat vicuna_v1.1: "USER: ... ASSISTANT: ...</s>"
     PhoGpt,   ///< PhoGPT: "### Câu hỏi: ...\n### Trả lời:"
     Plain,    ///< base models: the contents, one per paragraph
+    Gemma,    ///< <bos><start_of_turn>user\n...<end_of_turn>\n, replies as role "model" (Gemma 2/3)
 };
 
 /// The name used on the command line and in the store: "chatml", "llama2", "llama3", "mistral",
-/// "alpaca", "vicuna", "phogpt", "plain".
+/// "alpaca", "vicuna", "phogpt", "plain", "gemma".
 const char* templateName(TemplateKind kind);
 /// Parses a name templateName() gives (case-insensitive); TemplateKind::Invalid otherwise.
 TemplateKind parseTemplateName(std::string_view name);
@@ -68,5 +69,19 @@ struct RenderedChat {
 /// UserError when the roles do not fit the template (e.g. a system message after the first).
 RenderedChat render(TemplateKind kind, const std::vector<data::Message>& messages,
                     const RenderOptions& options);
+
+/// The BOS and EOS token texts of a model folder's tokenizer_config.json (a string or an
+/// {"content": ...} object each), empty when absent. Throws UserError naming a file that exists
+/// but is not valid JSON.
+RenderOptions renderOptionsInFolder(const std::string& model_folder);
+
+/// Whether render() writes the BOS token itself (Llama-2, Llama-3, Mistral, Gemma): the rendered
+/// text must then be tokenized without the tokenizer's own BOS, or the model sees two.
+bool templateWritesBos(TemplateKind kind);
+
+/// The special tokens that end an assistant turn in `kind` ("<|im_end|>", "<|eot_id|>",
+/// "<end_of_turn>", or the EOS text of `options` for the families that end with EOS; none for
+/// Plain). Generation stops at them: as token ids where the tokenizer has them, else as text.
+std::vector<std::string> endOfTurnTokens(TemplateKind kind, const RenderOptions& options);
 
 }  // namespace vietllm::chat

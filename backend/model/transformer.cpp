@@ -82,65 +82,94 @@ at::Tensor ropeInverseFrequencies(const ModelConfig& config) {
     return at::where(medium, smoothed, scaled);
 }
 
-void assignRole(LayerWeights& layer, TensorRole role, const at::Tensor& tensor) {
+// The member of `layer` holding a tensor of `role`, or nullptr for fused and model-level roles
+// (const or not, as `layer` is).
+template <typename Layer>
+auto roleSlot(Layer& layer, TensorRole role) -> decltype(&layer.query) {
     switch (role) {
         case TensorRole::AttentionNormWeight:
-            layer.attention_norm_weight = tensor;
-            break;
+            return &layer.attention_norm_weight;
         case TensorRole::AttentionNormBias:
-            layer.attention_norm_bias = tensor;
-            break;
+            return &layer.attention_norm_bias;
         case TensorRole::Query:
-            layer.query = tensor;
-            break;
+            return &layer.query;
         case TensorRole::QueryBias:
-            layer.query_bias = tensor;
-            break;
+            return &layer.query_bias;
         case TensorRole::Key:
-            layer.key = tensor;
-            break;
+            return &layer.key;
         case TensorRole::KeyBias:
-            layer.key_bias = tensor;
-            break;
+            return &layer.key_bias;
         case TensorRole::Value:
-            layer.value = tensor;
-            break;
+            return &layer.value;
         case TensorRole::ValueBias:
-            layer.value_bias = tensor;
-            break;
+            return &layer.value_bias;
         case TensorRole::AttentionOut:
-            layer.out = tensor;
-            break;
+            return &layer.out;
         case TensorRole::AttentionOutBias:
-            layer.out_bias = tensor;
-            break;
+            return &layer.out_bias;
         case TensorRole::MlpNormWeight:
-            layer.mlp_norm_weight = tensor;
-            break;
+            return &layer.mlp_norm_weight;
         case TensorRole::MlpNormBias:
-            layer.mlp_norm_bias = tensor;
-            break;
+            return &layer.mlp_norm_bias;
         case TensorRole::Gate:
-            layer.gate = tensor;
-            break;
+            return &layer.gate;
         case TensorRole::GateBias:
-            layer.gate_bias = tensor;
-            break;
+            return &layer.gate_bias;
         case TensorRole::Up:
-            layer.up = tensor;
-            break;
+            return &layer.up;
         case TensorRole::UpBias:
-            layer.up_bias = tensor;
-            break;
+            return &layer.up_bias;
         case TensorRole::Down:
-            layer.down = tensor;
-            break;
+            return &layer.down;
         case TensorRole::DownBias:
-            layer.down_bias = tensor;
-            break;
+            return &layer.down_bias;
         default:
-            break;
+            return nullptr;
     }
+}
+
+void assignRole(LayerWeights& layer, TensorRole role, const at::Tensor& tensor) {
+    if (at::Tensor* slot = roleSlot(layer, role)) {
+        *slot = tensor;
+    }
+}
+
+// The names weightSlots() gives each block member (stable: checkpoints store them).
+template <typename Layer>
+std::vector<std::pair<std::string, decltype(&std::declval<Layer&>().query)>> layerSlots(Layer& layer) {
+    return {{"attention_norm_weight", &layer.attention_norm_weight},
+            {"attention_norm_bias", &layer.attention_norm_bias},
+            {"query", &layer.query},
+            {"query_bias", &layer.query_bias},
+            {"key", &layer.key},
+            {"key_bias", &layer.key_bias},
+            {"value", &layer.value},
+            {"value_bias", &layer.value_bias},
+            {"out", &layer.out},
+            {"out_bias", &layer.out_bias},
+            {"mlp_norm_weight", &layer.mlp_norm_weight},
+            {"mlp_norm_bias", &layer.mlp_norm_bias},
+            {"gate", &layer.gate},
+            {"gate_bias", &layer.gate_bias},
+            {"up", &layer.up},
+            {"up_bias", &layer.up_bias},
+            {"down", &layer.down},
+            {"down_bias", &layer.down_bias}};
+}
+
+// Fuses q, k, v again in the file layout splitQkv() read: per head [heads, 3, head_dim, ...]
+// rows, or plain [q; k; v].
+at::Tensor fuseQkv(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, bool per_head,
+                   const ModelConfig& config) {
+    if (!per_head) {
+        return at::cat({q, k, v}, 0);
+    }
+    const auto grouped = [&](const at::Tensor& part) {
+        return q.dim() == 1 ? part.view({config.num_heads, config.head_dim})
+                            : part.view({config.num_heads, config.head_dim, config.hidden_size});
+    };
+    const at::Tensor stacked = at::stack({grouped(q), grouped(k), grouped(v)}, 1);
+    return q.dim() == 1 ? stacked.reshape({-1}) : stacked.reshape({-1, config.hidden_size});
 }
 
 // Splits a fused QKV weight (rows) or bias into q, k, v. Per-head layout: rows grouped as
@@ -336,9 +365,9 @@ at::Tensor Transformer::attention(const LayerWeights& layer, std::size_t index, 
     const std::int64_t batch = x.size(0);
     const std::int64_t tokens = x.size(1);
     const std::int64_t head_dim = m_config.head_dim;
-    at::Tensor q = at::linear(x, layer.query, layer.query_bias);
-    at::Tensor k = at::linear(x, layer.key, layer.key_bias);
-    at::Tensor v = at::linear(x, layer.value, layer.value_bias);
+    at::Tensor q = project(x, layer.query, layer.query_bias, layer.query_lora);
+    at::Tensor k = project(x, layer.key, layer.key_bias, layer.key_lora);
+    at::Tensor v = project(x, layer.value, layer.value_bias, layer.value_lora);
     if (m_config.clip_qkv > 0.0) {
         q = q.clamp(-m_config.clip_qkv, m_config.clip_qkv);
         k = k.clamp(-m_config.clip_qkv, m_config.clip_qkv);
@@ -365,18 +394,18 @@ at::Tensor Transformer::attention(const LayerWeights& layer, std::size_t index, 
     const at::Tensor probabilities = at::softmax(scores, -1).to(v.scalar_type());
     const at::Tensor context =
         at::matmul(probabilities, v).transpose(1, 2).reshape({batch, tokens, m_config.num_heads * head_dim});
-    return at::linear(context, layer.out, layer.out_bias);
+    return project(context, layer.out, layer.out_bias, layer.out_lora);
 }
 
 at::Tensor Transformer::mlp(const LayerWeights& layer, const at::Tensor& x) const {
     if (m_config.mlp == weights::MlpKind::SwiGlu) {
-        return at::linear(
-            at::silu(at::linear(x, layer.gate, layer.gate_bias)) * at::linear(x, layer.up, layer.up_bias),
-            layer.down, layer.down_bias);
+        return project(at::silu(project(x, layer.gate, layer.gate_bias, layer.gate_lora)) *
+                           project(x, layer.up, layer.up_bias, layer.up_lora),
+                       layer.down, layer.down_bias, layer.down_lora);
     }
-    const at::Tensor up = at::linear(x, layer.up, layer.up_bias);
+    const at::Tensor up = project(x, layer.up, layer.up_bias, layer.up_lora);
     const at::Tensor activated = at::gelu(up, m_config.mlp == weights::MlpKind::GeluTanh ? "tanh" : "none");
-    return at::linear(activated, layer.down, layer.down_bias);
+    return project(activated, layer.down, layer.down_bias, layer.down_lora);
 }
 
 at::Tensor Transformer::forward(const at::Tensor& ids, const at::Tensor& key_mask, KvCache* cache) const {
@@ -395,22 +424,49 @@ at::Tensor Transformer::forward(const at::Tensor& ids, const at::Tensor& key_mas
     const at::Tensor key_index = at::arange(0, keys, ids.options()).view({1, 1, keys});
     at::Tensor allowed = (key_index <= query_index).logical_and(valid.view({-1, 1, keys}));
     const at::Tensor distance = (query_positions.unsqueeze(2) - key_positions.unsqueeze(1)).to(at::kFloat);
+    return run(ids, query_positions, attentionBias(allowed, distance), cache);
+}
+
+at::Tensor Transformer::forwardPacked(const at::Tensor& ids, const at::Tensor& positions,
+                                      const at::Tensor& documents) const {
+    const std::int64_t tokens = ids.size(1);
+    if (positions.sizes() != ids.sizes() || documents.sizes() != ids.sizes()) {
+        throw std::invalid_argument(
+            "Transformer::forwardPacked: positions and documents must be shaped like ids");
+    }
+    // Block-diagonal causal attention: same document and not later. Positions restart per document,
+    // so RoPE and ALiBi see each example exactly as if it were alone in its row.
+    const at::Tensor index = at::arange(0, tokens, ids.options());
+    const at::Tensor causal = index.view({1, 1, tokens}) <= index.view({1, tokens, 1});
+    const at::Tensor same_document = documents.unsqueeze(2) == documents.unsqueeze(1);
+    const at::Tensor distance = (positions.unsqueeze(2) - positions.unsqueeze(1)).to(at::kFloat);
+    return run(ids, positions, attentionBias(causal.logical_and(same_document), distance), nullptr);
+}
+
+at::Tensor Transformer::attentionBias(at::Tensor allowed, const at::Tensor& distance) const {
     if (m_config.sliding_window) {
         allowed = allowed.logical_and(distance < static_cast<double>(*m_config.sliding_window));
     }
-    const auto float_options = at::TensorOptions().dtype(at::kFloat).device(ids.device());
+    const auto float_options = at::TensorOptions().dtype(at::kFloat).device(allowed.device());
     at::Tensor bias =
-        at::zeros({ids.size(0), 1, tokens, keys}, float_options)
+        at::zeros({allowed.size(0), 1, allowed.size(1), allowed.size(2)}, float_options)
             .masked_fill(allowed.logical_not().unsqueeze(1), std::numeric_limits<float>::lowest());
-    at::Tensor rope_cos, rope_sin;
     if (m_config.position == weights::PositionKind::Alibi) {
-        bias = bias - m_alibi_slopes.to(ids.device()).view({1, -1, 1, 1}) * distance.unsqueeze(1);
-    } else {
+        bias = bias - m_alibi_slopes.to(allowed.device()).view({1, -1, 1, 1}) * distance.unsqueeze(1);
+    }
+    return bias;
+}
+
+at::Tensor Transformer::run(const at::Tensor& ids, const at::Tensor& query_positions, const at::Tensor& bias,
+                            KvCache* cache) const {
+    at::Tensor rope_cos, rope_sin;
+    if (m_config.position != weights::PositionKind::Alibi) {
         at::Tensor freqs = query_positions.to(at::kFloat).unsqueeze(-1) * m_inv_freq.to(ids.device());
         freqs = m_config.rope_layout == weights::RopeLayout::Interleaved ? freqs.repeat_interleave(2, -1)
                                                                          : at::cat({freqs, freqs}, -1);
-        rope_cos = freqs.cos().unsqueeze(1).to(m_dtype);
-        rope_sin = freqs.sin().unsqueeze(1).to(m_dtype);
+        const at::ScalarType rope_type = m_embedding.scalar_type();
+        rope_cos = freqs.cos().unsqueeze(1).to(rope_type);
+        rope_sin = freqs.sin().unsqueeze(1).to(rope_type);
     }
 
     at::Tensor hidden = at::embedding(m_embedding, ids);
@@ -437,7 +493,7 @@ at::Tensor Transformer::forward(const at::Tensor& ids, const at::Tensor& key_mas
         }
     }
     if (cache != nullptr) {
-        cache->advance(tokens);
+        cache->advance(ids.size(1));
     }
     hidden = norm(hidden, m_final_norm_weight, m_final_norm_bias);
     at::Tensor logits = at::linear(hidden, m_lm_head, m_lm_head_bias).to(at::kFloat);
@@ -445,6 +501,208 @@ at::Tensor Transformer::forward(const at::Tensor& ids, const at::Tensor& key_mas
         logits = logits * m_config.logit_scale;
     }
     return logits;
+}
+
+at::Tensor Transformer::project(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
+                                const LoraAdapter& lora) const {
+    const at::Tensor base = at::linear(x, weight, bias);
+    if (!lora.a.defined()) {
+        return base;
+    }
+    at::Tensor input = x;
+    if (m_dropout_generator != nullptr && lora.dropout > 0.0) {
+        const double keep = 1.0 - lora.dropout;
+        input = x * at::empty_like(x).bernoulli_(keep, *m_dropout_generator) / keep;
+    }
+    return base + at::linear(at::linear(input, lora.a), lora.b) * lora.scaling;
+}
+
+LoraAdapter* loraSlot(LayerWeights& layer, const std::string& module) {
+    if (module == "q_proj") return &layer.query_lora;
+    if (module == "k_proj") return &layer.key_lora;
+    if (module == "v_proj") return &layer.value_lora;
+    if (module == "o_proj") return &layer.out_lora;
+    if (module == "gate_proj") return &layer.gate_lora;
+    if (module == "up_proj") return &layer.up_lora;
+    if (module == "down_proj") return &layer.down_lora;
+    return nullptr;
+}
+
+at::Tensor* projectionWeight(LayerWeights& layer, const std::string& module) {
+    if (module == "q_proj") return &layer.query;
+    if (module == "k_proj") return &layer.key;
+    if (module == "v_proj") return &layer.value;
+    if (module == "o_proj") return &layer.out;
+    if (module == "gate_proj") return &layer.gate;
+    if (module == "up_proj") return &layer.up;
+    if (module == "down_proj") return &layer.down;
+    return nullptr;
+}
+
+const std::vector<std::string>& loraModuleNames() {
+    static const std::vector<std::string> names = {"q_proj",    "k_proj",  "v_proj",   "o_proj",
+                                                   "gate_proj", "up_proj", "down_proj"};
+    return names;
+}
+
+std::vector<std::pair<std::string, at::Tensor*>> Transformer::weightSlots() {
+    std::vector<std::pair<std::string, at::Tensor*>> slots = {
+        {"embedding", &m_embedding},
+        {"embedding_norm_weight", &m_embedding_norm_weight},
+        {"embedding_norm_bias", &m_embedding_norm_bias},
+        {"final_norm_weight", &m_final_norm_weight},
+        {"final_norm_bias", &m_final_norm_bias},
+        {"lm_head_bias", &m_lm_head_bias}};
+    if (!m_lm_head.is_same(m_embedding)) {
+        slots.emplace_back("lm_head", &m_lm_head);
+    }
+    for (std::size_t index = 0; index < m_layers.size(); ++index) {
+        for (const auto& [name, slot] : layerSlots(m_layers[index])) {
+            slots.emplace_back("layers." + std::to_string(index) + "." + name, slot);
+        }
+    }
+    std::vector<std::pair<std::string, at::Tensor*>> defined;
+    for (const auto& slot : slots) {
+        if (slot.second->defined()) defined.push_back(slot);
+    }
+    return defined;
+}
+
+std::vector<std::pair<std::string, const at::Tensor*>> Transformer::weightSlots() const {
+    std::vector<std::pair<std::string, const at::Tensor*>> out;
+    for (const auto& [name, slot] : const_cast<Transformer*>(this)->weightSlots()) {
+        out.emplace_back(name, slot);
+    }
+    return out;
+}
+
+void Transformer::makeWeightsTrainable() {
+    const bool tied = m_lm_head.is_same(m_embedding);
+    for (const auto& slot : weightSlots()) {
+        *slot.second = slot.second->detach().to(at::kFloat).clone().set_requires_grad(true);
+    }
+    if (tied) {
+        m_lm_head = m_embedding;
+    }
+    m_dtype = at::kFloat;
+}
+
+void Transformer::addLora(const std::vector<std::string>& modules, std::int64_t rank, double alpha,
+                          double dropout, at::Generator& generator) {
+    for (LayerWeights& layer : m_layers) {
+        for (const std::string& module : modules) {
+            LoraAdapter* adapter = loraSlot(layer, module);
+            const at::Tensor* weight = projectionWeight(layer, module);
+            if (adapter == nullptr || weight == nullptr || !weight->defined()) {
+                throw UserError("LoRA target '" + module + "' does not exist in a " + m_config.model_type +
+                                " model");
+            }
+            const std::int64_t in = weight->size(1);
+            const std::int64_t out = weight->size(0);
+            // PEFT's default init: A Kaiming-uniform with a = sqrt(5), i.e. U(-1/sqrt(in), 1/sqrt(in)).
+            const double bound = 1.0 / std::sqrt(static_cast<double>(in));
+            const auto options = at::TensorOptions().dtype(at::kFloat);
+            adapter->a =
+                at::empty({rank, in}, options).uniform_(-bound, bound, generator).set_requires_grad(true);
+            adapter->b = at::zeros({out, rank}, options).set_requires_grad(true);
+            adapter->scaling = alpha / static_cast<double>(rank);
+            adapter->dropout = dropout;
+        }
+    }
+}
+
+void Transformer::mergeLora() {
+    for (LayerWeights& layer : m_layers) {
+        for (const std::string& module : loraModuleNames()) {
+            LoraAdapter* adapter = loraSlot(layer, module);
+            if (!adapter->a.defined()) continue;
+            at::Tensor* weight = projectionWeight(layer, module);
+            const at::Tensor delta = at::matmul(adapter->b.detach(), adapter->a.detach()) * adapter->scaling;
+            *weight = (weight->to(at::kFloat) + delta).to(weight->scalar_type());
+            *adapter = LoraAdapter();
+        }
+    }
+}
+
+std::vector<NamedTensor> Transformer::trainableParameters() const {
+    std::vector<NamedTensor> out;
+    for (std::size_t index = 0; index < m_layers.size(); ++index) {
+        LayerWeights& layer = const_cast<LayerWeights&>(m_layers[index]);
+        for (const std::string& module : loraModuleNames()) {
+            const LoraAdapter* adapter = loraSlot(layer, module);
+            if (!adapter->a.defined()) continue;
+            const bool attention = module != "gate_proj" && module != "up_proj" && module != "down_proj";
+            const std::string prefix = "base_model.model.model.layers." + std::to_string(index) +
+                                       (attention ? ".self_attn." : ".mlp.") + module;
+            out.push_back({prefix + ".lora_A.weight", adapter->a});
+            out.push_back({prefix + ".lora_B.weight", adapter->b});
+        }
+    }
+    if (!out.empty()) {
+        return out;
+    }
+    for (const auto& [name, slot] : weightSlots()) {
+        if (slot->requires_grad()) out.push_back({name, *slot});
+    }
+    return out;
+}
+
+std::vector<NamedTensor> Transformer::namedWeights() const {
+    std::vector<NamedTensor> out;
+    const bool tied = m_lm_head.is_same(m_embedding);
+    for (const weights::TensorSpec& spec : weights::tensorLayout(m_config)) {
+        at::Tensor tensor;
+        if (spec.layer >= 0) {
+            const LayerWeights& layer = m_layers[static_cast<std::size_t>(spec.layer)];
+            const bool per_head =
+                spec.role == TensorRole::QkvPerHead || spec.role == TensorRole::QkvPerHeadBias;
+            if (spec.role == TensorRole::QkvPerHead || spec.role == TensorRole::QkvPlain) {
+                tensor = fuseQkv(layer.query, layer.key, layer.value, per_head, m_config);
+            } else if (spec.role == TensorRole::QkvPerHeadBias || spec.role == TensorRole::QkvPlainBias) {
+                tensor = fuseQkv(layer.query_bias, layer.key_bias, layer.value_bias, per_head, m_config);
+            } else if (const at::Tensor* slot = roleSlot(layer, spec.role)) {
+                tensor = *slot;
+            }
+        } else {
+            switch (spec.role) {
+                case TensorRole::Embedding:
+                    tensor = m_embedding;
+                    break;
+                case TensorRole::EmbeddingNormWeight:
+                    tensor = m_embedding_norm_weight;
+                    break;
+                case TensorRole::EmbeddingNormBias:
+                    tensor = m_embedding_norm_bias;
+                    break;
+                case TensorRole::FinalNormWeight:
+                    tensor = m_final_norm_weight;
+                    break;
+                case TensorRole::FinalNormBias:
+                    tensor = m_final_norm_bias;
+                    break;
+                case TensorRole::LmHead:
+                    tensor = tied ? at::Tensor() : m_lm_head;
+                    break;
+                case TensorRole::LmHeadBias:
+                    tensor = m_lm_head_bias;
+                    break;
+                default:
+                    break;
+            }
+        }
+        if (tensor.defined()) {
+            out.push_back({spec.name, tensor.detach()});
+        }
+    }
+    return out;
+}
+
+std::int64_t Transformer::parameterCount() const {
+    std::int64_t total = 0;
+    for (const auto& slot : weightSlots()) {
+        total += slot.second->numel();
+    }
+    return total;
 }
 
 }  // namespace vietllm::model

@@ -1,8 +1,11 @@
 #pragma once
 // The decoder-only transformer in libtorch for every supported family (Llama, Mistral, Qwen2,
 // GPT-NeoX, BLOOM, GPT-J, MPT): weights from safetensors, one forward pass with an optional KV
-// cache, per-row positions from a key mask so left-padded batches are exact. Engine-internal: only
-// backend/model and backend/sample include this header (torch headers never reach Qt code).
+// cache, per-row positions from a key mask so left-padded batches are exact. For training, the
+// weights can become trainable float32 copies or stay frozen views with LoRA adapters on chosen
+// projections, and forwardPacked() runs several examples per row without attention between them.
+// Engine-internal: only backend/model, backend/sample and backend/train include this header (torch
+// headers never reach Qt code).
 
 #include "backend/weights/model_config.h"
 
@@ -43,6 +46,15 @@ private:
     std::int64_t m_capacity = 0;
 };
 
+/// A low-rank adapter on one projection: y = W x + scaling * B (A dropout(x)). Undefined `a` means
+/// no adapter.
+struct LoraAdapter {
+    at::Tensor a;  ///< [rank, in]
+    at::Tensor b;  ///< [out, rank]
+    double scaling = 1.0;
+    double dropout = 0.0;
+};
+
 /// One block's weights in a family-neutral form (fused QKV split at load time). Undefined tensors
 /// stand for absent biases or norms.
 struct LayerWeights {
@@ -51,7 +63,22 @@ struct LayerWeights {
     at::Tensor out, out_bias;
     at::Tensor mlp_norm_weight, mlp_norm_bias;
     at::Tensor gate, gate_bias, up, up_bias, down, down_bias;
+    LoraAdapter query_lora, key_lora, value_lora, out_lora, gate_lora, up_lora, down_lora;
 };
+
+/// A tensor and its name (Hugging Face, PEFT or internal, as the function returning it says).
+struct NamedTensor {
+    std::string name;
+    at::Tensor tensor;
+};
+
+/// The LoRA adapter slot of `layer` for a PEFT module name (q_proj, k_proj, v_proj, o_proj,
+/// gate_proj, up_proj, down_proj), or nullptr for an unknown name.
+LoraAdapter* loraSlot(LayerWeights& layer, const std::string& module);
+/// The weight of `layer` a PEFT module name stands for, or nullptr for an unknown name.
+at::Tensor* projectionWeight(LayerWeights& layer, const std::string& module);
+/// The module names loraSlot() knows, in PEFT's order.
+const std::vector<std::string>& loraModuleNames();
 
 class Transformer {
 public:
@@ -73,7 +100,46 @@ public:
     /// are appended to it.
     at::Tensor forward(const at::Tensor& ids, const at::Tensor& key_mask, KvCache* cache) const;
 
+    /// Logits [B, T, vocab] (float32) of packed rows without a cache: `positions` [B, T] restart at
+    /// 0 for each example and `documents` [B, T] number the examples of a row (0 = padding); a
+    /// position attends only to earlier positions of its own document, so each example's logits
+    /// are the ones it would get alone.
+    at::Tensor forwardPacked(const at::Tensor& ids, const at::Tensor& positions,
+                             const at::Tensor& documents) const;
+
+    /// Full fine-tuning: every weight becomes an owned float32 copy that requires grad (a tied LM
+    /// head stays one tensor with the embedding).
+    void makeWeightsTrainable();
+    /// Adds LoRA adapters on `modules` of every layer (A Kaiming-uniform from `generator`, B zero,
+    /// scaling alpha / rank); the base weights stay frozen views. Throws UserError for a module the
+    /// family does not have.
+    void addLora(const std::vector<std::string>& modules, std::int64_t rank, double alpha, double dropout,
+                 at::Generator& generator);
+    /// Folds every adapter into its weight (W + scaling B A, in owned float32) and drops the adapters.
+    void mergeLora();
+    /// The tensors training updates: LoRA A/B under PEFT's names when adapters exist, otherwise every
+    /// weight under an internal name ("embedding", "layers.3.query", ...).
+    std::vector<NamedTensor> trainableParameters() const;
+    /// Every weight under its Hugging Face name and shape (fused QKV fused again), for writing a
+    /// model folder; a tied LM head is left out.
+    std::vector<NamedTensor> namedWeights() const;
+    /// Number of weight elements (a tied head counted once), adapters excluded.
+    std::int64_t parameterCount() const;
+    /// While set, LoRA dropout is active and draws from `generator`; nullptr (the default) turns
+    /// it off, for evaluation and inference.
+    void setDropoutGenerator(at::Generator* generator) { m_dropout_generator = generator; }
+    /// The blocks' weights and adapters (PEFT files are read into the adapters through this).
+    std::vector<LayerWeights>& layers() { return m_layers; }
+
 private:
+    at::Tensor attentionBias(at::Tensor allowed, const at::Tensor& distance) const;
+    at::Tensor run(const at::Tensor& ids, const at::Tensor& query_positions, const at::Tensor& bias,
+                   KvCache* cache) const;
+    at::Tensor project(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
+                       const LoraAdapter& lora) const;
+    /// Every defined weight member under its internal name, tied head excluded.
+    std::vector<std::pair<std::string, at::Tensor*>> weightSlots();
+    std::vector<std::pair<std::string, const at::Tensor*>> weightSlots() const;
     at::Tensor attention(const LayerWeights& layer, std::size_t index, const at::Tensor& x,
                          const at::Tensor& rope_cos, const at::Tensor& rope_sin, const at::Tensor& bias,
                          KvCache* cache) const;
@@ -89,6 +155,7 @@ private:
     std::vector<LayerWeights> m_layers;
     at::Tensor m_inv_freq;      // [rotary_dims / 2] float32, RoPE families
     at::Tensor m_alibi_slopes;  // [heads] float32, ALiBi families
+    at::Generator* m_dropout_generator = nullptr;
 };
 
 }  // namespace vietllm::model

@@ -8,9 +8,14 @@
 #include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <thread>
+#include <type_traits>
 
 namespace vietllm::sample {
 namespace {
@@ -96,7 +101,86 @@ private:
     std::string m_pushed;
 };
 
+// Reads one optional field of generation_config.json as T; a null value counts as absent.
+template <typename T>
+std::optional<T> optionalField(const nlohmann::json& config, const char* key, const std::string& source) {
+    const auto found = config.find(key);
+    if (found == config.end() || found->is_null()) {
+        return std::nullopt;
+    }
+    const bool fits = std::is_same_v<T, bool>       ? found->is_boolean()
+                      : std::is_floating_point_v<T> ? found->is_number()
+                                                    : found->is_number_integer();
+    if (!fits) {
+        throw UserError(source + ": field '" + key + "' has the wrong type (" + found->type_name() + ")");
+    }
+    return found->get<T>();
+}
+
+std::vector<std::int32_t> eosIds(const nlohmann::json& config, const std::string& source) {
+    const auto found = config.find("eos_token_id");
+    if (found == config.end() || found->is_null()) {
+        return {};
+    }
+    const nlohmann::json list = found->is_array() ? *found : nlohmann::json::array({*found});
+    std::vector<std::int32_t> ids;
+    for (const nlohmann::json& id : list) {
+        if (!id.is_number_integer()) {
+            throw UserError(source + ": field 'eos_token_id' must be a token id or a list of token ids");
+        }
+        ids.push_back(id.get<std::int32_t>());
+    }
+    return ids;
+}
+
 }  // namespace
+
+GenerationDefaults loadGenerationDefaults(const std::string& model_dir) {
+    const std::filesystem::path path = std::filesystem::path(model_dir) / "generation_config.json";
+    std::error_code error;
+    if (!std::filesystem::exists(path, error)) {
+        return {};
+    }
+    const std::string source = path.string();
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream content;
+    content << in.rdbuf();
+    const nlohmann::json config = nlohmann::json::parse(content.str(), nullptr, false);
+    if (config.is_discarded() || !config.is_object()) {
+        throw UserError(source + ": not a valid JSON object");
+    }
+    GenerationDefaults defaults;
+    defaults.do_sample = optionalField<bool>(config, "do_sample", source);
+    defaults.temperature = optionalField<double>(config, "temperature", source);
+    defaults.top_p = optionalField<double>(config, "top_p", source);
+    defaults.top_k = optionalField<std::int64_t>(config, "top_k", source);
+    defaults.repetition_penalty = optionalField<double>(config, "repetition_penalty", source);
+    defaults.max_new_tokens = optionalField<std::int64_t>(config, "max_new_tokens", source);
+    defaults.max_length = optionalField<std::int64_t>(config, "max_length", source);
+    defaults.eos_token_ids = eosIds(config, source);
+    defaults.pad_token_id = optionalField<std::int32_t>(config, "pad_token_id", source);
+    defaults.bos_token_id = optionalField<std::int32_t>(config, "bos_token_id", source);
+    return defaults;
+}
+
+GenerationOptions applyGenerationDefaults(const GenerationDefaults& defaults, std::size_t prompt_tokens) {
+    GenerationOptions options;
+    SamplingOptions& sampling = options.sampling;
+    sampling.temperature = defaults.temperature.value_or(sampling.temperature);
+    if (defaults.do_sample == false) {
+        sampling.temperature = 0.0;
+    }
+    sampling.top_p = defaults.top_p.value_or(sampling.top_p);
+    sampling.top_k = defaults.top_k.value_or(sampling.top_k);
+    sampling.repetition_penalty = defaults.repetition_penalty.value_or(sampling.repetition_penalty);
+    if (defaults.max_new_tokens) {
+        options.max_new_tokens = *defaults.max_new_tokens;
+    } else if (defaults.max_length) {
+        options.max_new_tokens =
+            std::max<std::int64_t>(0, *defaults.max_length - static_cast<std::int64_t>(prompt_tokens));
+    }
+    return options;
+}
 
 ComputeDType computeDTypeFromName(const std::string& name, const std::string& option) {
     if (name == "fp32" || name == "float32") {
@@ -114,7 +198,7 @@ ComputeDType computeDTypeFromName(const std::string& name, const std::string& op
 class Engine::Impl {
 public:
     Impl(const std::string& model_dir, const EngineOptions& options)
-        : model(model_dir, torchType(options.dtype)) {
+        : model(model_dir, torchType(options.dtype)), generation_defaults(loadGenerationDefaults(model_dir)) {
         const unsigned hardware = std::max(1U, std::thread::hardware_concurrency());
         at::set_num_threads(options.num_threads > 0 ? options.num_threads : static_cast<int>(hardware));
         if (hasTokenizerFile(model_dir)) {
@@ -164,6 +248,7 @@ public:
     }
 
     model::Transformer model;
+    GenerationDefaults generation_defaults;
     std::unique_ptr<tokenizer::Tokenizer> tokenizer;
 };
 
@@ -180,6 +265,10 @@ const weights::ModelConfig& Engine::config() const {
 
 const tokenizer::Tokenizer* Engine::tokenizer() const {
     return m_impl->tokenizer.get();
+}
+
+const GenerationDefaults& Engine::generationDefaults() const {
+    return m_impl->generation_defaults;
 }
 
 std::vector<std::vector<float>> Engine::logits(const std::vector<std::int32_t>& ids) const {
@@ -255,6 +344,8 @@ std::vector<GenerationResult> Engine::generate(const std::vector<std::vector<std
         if (text_tokenizer != nullptr && text_tokenizer->eosId()) {
             stop_ids.push_back(*text_tokenizer->eosId());
         }
+        const std::vector<std::int32_t>& config_eos = m_impl->generation_defaults.eos_token_ids;
+        stop_ids.insert(stop_ids.end(), config_eos.begin(), config_eos.end());
     }
 
     const std::size_t batch = prompts.size();
@@ -324,6 +415,10 @@ std::vector<GenerationResult> Engine::generate(const std::vector<std::vector<std
         }
     }
     return results;
+}
+
+const model::Transformer& Engine::transformer() const {
+    return m_impl->model;
 }
 
 }  // namespace vietllm::sample

@@ -9,11 +9,16 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace vietllm::tokenizer {
 class Tokenizer;
+}
+
+namespace vietllm::model {
+class Transformer;
 }
 
 namespace vietllm::sample {
@@ -59,6 +64,32 @@ struct GenerationResult {
     StopReason stop_reason = StopReason::Invalid;
 };
 
+/// What a model folder's generation_config.json sets (the transformers GenerationConfig fields the
+/// engine uses); a field the file does not set stays empty.
+struct GenerationDefaults {
+    std::optional<bool> do_sample;
+    std::optional<double> temperature;
+    std::optional<double> top_p;
+    std::optional<std::int64_t> top_k;
+    std::optional<double> repetition_penalty;
+    std::optional<std::int64_t> max_new_tokens;
+    std::optional<std::int64_t> max_length;   // prompt + new tokens, used without max_new_tokens
+    std::vector<std::int32_t> eos_token_ids;  // an int or a list in the file
+    std::optional<std::int32_t> pad_token_id;
+    std::optional<std::int32_t> bos_token_id;
+};
+
+/// Reads MODEL_DIR/generation_config.json, so that a model's own sampling settings become the
+/// defaults; all fields empty when the file is absent. Throws UserError naming the file for bad
+/// JSON or a field of the wrong type.
+GenerationDefaults loadGenerationDefaults(const std::string& model_dir);
+
+/// The generation options `defaults` give for a prompt of `prompt_tokens` tokens, on top of
+/// GenerationOptions' own defaults: do_sample false means greedy (temperature 0), max_new_tokens
+/// wins over max_length (which counts the prompt too). Callers then overwrite what the user set
+/// explicitly. The end-of-sequence ids are not copied: the engine adds them itself.
+GenerationOptions applyGenerationDefaults(const GenerationDefaults& defaults, std::size_t prompt_tokens);
+
 class Engine {
 public:
     /// Loads config.json, the safetensors weights and, when present, tokenizer.json or
@@ -71,6 +102,9 @@ public:
     const weights::ModelConfig& config() const;
     /// The model's tokenizer, or nullptr when the directory has none.
     const tokenizer::Tokenizer* tokenizer() const;
+    /// The folder's generation_config.json (empty fields when it has none); its eos_token_id
+    /// values stop generate() like config.json's.
+    const GenerationDefaults& generationDefaults() const;
 
     /// Logits of every position of `ids` in one forward pass: [position][vocab].
     std::vector<std::vector<float>> logits(const std::vector<std::int32_t>& ids) const;
@@ -89,6 +123,10 @@ public:
     std::vector<GenerationResult> generate(const std::vector<std::vector<std::int32_t>>& prompts,
                                            const GenerationOptions& options,
                                            const StreamCallback& on_chunk) const;
+
+    /// The libtorch model itself, for engine-internal code that batches its own forward passes
+    /// (backend/sample/scoring.cpp); only files that include backend/model/transformer.h can use it.
+    const model::Transformer& transformer() const;
 
 private:
     class Impl;

@@ -299,6 +299,65 @@ CREATE INDEX chat_message_parent ON chat_message (parent_id);
 CREATE INDEX chat_message_model ON chat_message (model_id);
 )sql";
 
+// Version 2: offline annotation with task packs (backend/store/packs.h). A project gets a random
+// id that packs carry, so a pack returned to the wrong project is refused. annotation_pack lists
+// the packs a coordinator exported (and which ranking tasks and records each assigned, for
+// redundancy) and merged (with the content hash that makes merging idempotent), and the pack a
+// working project was opened from; pack_link maps a working project's rows to the coordinator's.
+constexpr const char* kSchemaV2 = R"sql(
+INSERT OR IGNORE INTO project_meta (key, value) VALUES ('project_id', lower(hex(randomblob(16))));
+
+CREATE TABLE annotation_pack (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    pack_id TEXT NOT NULL CHECK (length(pack_id) > 0),
+    role TEXT NOT NULL CHECK (role IN ('exported', 'merged', 'opened')),
+    annotator_id INTEGER REFERENCES annotator (id) ON DELETE SET NULL,
+    content_sha256 TEXT CHECK (content_sha256 IS NULL OR length(content_sha256) = 64),
+    file_name TEXT NOT NULL DEFAULT '',
+    header TEXT CHECK (header IS NULL OR json_valid(header)),
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    UNIQUE (pack_id, role)
+);
+CREATE INDEX annotation_pack_annotator ON annotation_pack (annotator_id);
+
+CREATE TABLE annotation_pack_item (
+    pack_id INTEGER NOT NULL REFERENCES annotation_pack (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('record', 'ranking_task')),
+    item_id INTEGER NOT NULL,
+    PRIMARY KEY (pack_id, kind, item_id)
+) WITHOUT ROWID;
+CREATE INDEX annotation_pack_item_item ON annotation_pack_item (kind, item_id);
+
+CREATE TABLE pack_link (
+    kind TEXT NOT NULL CHECK (kind IN ('record', 'message', 'ranking_task')),
+    local_id INTEGER NOT NULL,
+    origin_id INTEGER NOT NULL,
+    PRIMARY KEY (kind, local_id)
+) WITHOUT ROWID;
+)sql";
+
+// Version 3: data-job records (backend/store/jobs.h): one row per finished step of a data recipe
+// run with `vietllm-cli data run --project`, with its settings and file hashes, counts and
+// endpoint usage, so that a project shows how its data was built.
+constexpr const char* kSchemaV3 = R"sql(
+CREATE TABLE data_job (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    recipe TEXT NOT NULL,
+    step_id TEXT NOT NULL,
+    step TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('running', 'finished')),
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    config_sha256 TEXT NOT NULL,
+    inputs TEXT NOT NULL CHECK (json_valid(inputs)),
+    output_path TEXT NOT NULL,
+    output_sha256 TEXT NOT NULL DEFAULT '',
+    summary TEXT NOT NULL CHECK (json_valid(summary)),
+    recorded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX data_job_step ON data_job (recipe, step_id);
+)sql";
+
 bool hasTables(Database& db) {
     return db.queryInt("SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'") > 0;
 }
@@ -343,6 +402,8 @@ void applyStep(Database& db, const Migration& migration) {
 const std::vector<Migration>& projectMigrations() {
     static const std::vector<Migration> migrations = {
         {1, "datasets, records, messages, search, annotation, models, runs, evaluations, chats", kSchemaV1},
+        {2, "annotation task packs: project id, exported and merged packs, working-project links", kSchemaV2},
+        {3, "data jobs: recipe step records of data run --project", kSchemaV3},
     };
     return migrations;
 }

