@@ -3,6 +3,7 @@
 
 #include "app/cli/engine/model_commands.h"
 
+#include "app/cli/engine/generation_flags.h"
 #include "app/cli/options.h"
 #include "backend/common/errors.h"
 #include "backend/sample/engine.h"
@@ -42,38 +43,6 @@ constexpr const char* kGenerateUsage =
     "  --json                    print one JSON object (ids, text, stop reason) at the end instead\n"
     "Sampler order: penalties, temperature, top-k, top-p, min-p, draw.\n";
 
-double numberOption(const ParsedOptions& options, const std::string& name, double fallback) {
-    const std::optional<std::string> value = options.value(name);
-    if (!value) {
-        return fallback;
-    }
-    try {
-        std::size_t used = 0;
-        const double number = std::stod(*value, &used);
-        if (used == value->size()) {
-            return number;
-        }
-    } catch (const std::exception&) {
-    }
-    throw UserError("option --" + name + ": '" + *value + "' is not a number");
-}
-
-std::int64_t integerOption(const ParsedOptions& options, const std::string& name, std::int64_t fallback) {
-    const std::optional<std::string> value = options.value(name);
-    if (!value) {
-        return fallback;
-    }
-    try {
-        std::size_t used = 0;
-        const long long number = std::stoll(*value, &used);
-        if (used == value->size()) {
-            return number;
-        }
-    } catch (const std::exception&) {
-    }
-    throw UserError("option --" + name + ": '" + *value + "' is not an integer");
-}
-
 std::vector<std::int32_t> parseIds(const std::string& text) {
     std::vector<std::int32_t> ids;
     std::size_t start = 0;
@@ -98,7 +67,7 @@ std::vector<std::int32_t> parseIds(const std::string& text) {
 sample::EngineOptions engineOptions(const ParsedOptions& options) {
     sample::EngineOptions engine_options;
     engine_options.dtype = sample::computeDTypeFromName(options.value("dtype").value_or("fp32"), "dtype");
-    engine_options.num_threads = static_cast<int>(integerOption(options, "threads", 0));
+    engine_options.num_threads = static_cast<int>(integerFlag(options, "threads", 0));
     return engine_options;
 }
 
@@ -112,8 +81,8 @@ int runInit(const Arguments& args) {
                         "' (llama, mistral, qwen2, gpt_neox, bloom, gptj, mpt)");
     }
     model_options.size = options.value("size").value_or("tiny");
-    model_options.vocab_size = integerOption(options, "vocab", model_options.vocab_size);
-    model_options.seed = static_cast<std::uint64_t>(integerOption(options, "seed", 1234));
+    model_options.vocab_size = integerFlag(options, "vocab", model_options.vocab_size);
+    model_options.seed = static_cast<std::uint64_t>(integerFlag(options, "seed", 1234));
     const std::string out = options.requiredValue("out");
     weights::writeRandomModel(out, model_options);
     std::cout << nlohmann::json{{"model", out}, {"arch", arch}, {"size", model_options.size}}.dump() << '\n';
@@ -182,16 +151,16 @@ int runGenerateCommand(const Arguments& args) {
         throw UserError("the model folder has no tokenizer: give the prompt as --ids 1,2,3");
     }
     sample::GenerationOptions generation;
-    generation.max_new_tokens = integerOption(options, "max-tokens", 64);
-    generation.sampling.temperature = numberOption(options, "temperature", 1.0);
-    generation.sampling.top_k = integerOption(options, "top-k", 0);
-    generation.sampling.top_p = numberOption(options, "top-p", 1.0);
-    generation.sampling.min_p = numberOption(options, "min-p", 0.0);
-    generation.sampling.repetition_penalty = numberOption(options, "repetition-penalty", 1.0);
-    generation.sampling.frequency_penalty = numberOption(options, "frequency-penalty", 0.0);
-    generation.sampling.presence_penalty = numberOption(options, "presence-penalty", 0.0);
-    generation.sampling.penalty_last_n = integerOption(options, "penalty-last-n", 64);
-    generation.sampling.seed = static_cast<std::uint64_t>(integerOption(options, "seed", 0));
+    generation.max_new_tokens = integerFlag(options, "max-tokens", 64);
+    generation.sampling.temperature = numberFlag(options, "temperature", 1.0);
+    generation.sampling.top_k = integerFlag(options, "top-k", 0);
+    generation.sampling.top_p = numberFlag(options, "top-p", 1.0);
+    generation.sampling.min_p = numberFlag(options, "min-p", 0.0);
+    generation.sampling.repetition_penalty = numberFlag(options, "repetition-penalty", 1.0);
+    generation.sampling.frequency_penalty = numberFlag(options, "frequency-penalty", 0.0);
+    generation.sampling.presence_penalty = numberFlag(options, "presence-penalty", 0.0);
+    generation.sampling.penalty_last_n = integerFlag(options, "penalty-last-n", 64);
+    generation.sampling.seed = static_cast<std::uint64_t>(integerFlag(options, "seed", 0));
     if (options.value("stop")) {
         generation.stop_strings.push_back(*options.value("stop"));
     }
