@@ -319,6 +319,112 @@
     </message>
 </context>
 <context>
+    <name>vietllm::widgets::BulkActionDialog</name>
+    <message>
+        <source>Run text checks…</source>
+        <translation>Run text checks…</translation>
+    </message>
+    <message>
+        <source>Find duplicates…</source>
+        <translation>Find duplicates…</translation>
+    </message>
+    <message>
+        <source>Add tag…</source>
+        <translation>Add tag…</translation>
+    </message>
+    <message>
+        <source>Remove tag…</source>
+        <translation>Remove tag…</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Delete…</translation>
+    </message>
+    <message>
+        <source>Move or copy to dataset…</source>
+        <translation>Move or copy to dataset…</translation>
+    </message>
+    <message>
+        <source>Records</source>
+        <translation>Records</translation>
+    </message>
+    <message numerus="yes">
+        <source>The %n selected record(s)</source>
+        <translation>
+            <numerusform>The %n selected record</numerusform>
+            <numerusform>The %n selected records</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>All records matching the current filter (%1)</source>
+        <translation>All records matching the current filter (%1)</translation>
+    </message>
+    <message>
+        <source>Normalize the text (NFC, tone marks, spaces), as saving does</source>
+        <translation>Normalize the text (NFC, tone marks, spaces), as saving does</translation>
+    </message>
+    <message>
+        <source>Identify the language (label lang:xx; fills message languages)</source>
+        <translation>Identify the language (label lang:xx; fills message languages)</translation>
+    </message>
+    <message>
+        <source>Flag quality, PII and toxicity problems (labels check:…)</source>
+        <translation>Flag quality, PII and toxicity problems (labels check:…)</translation>
+    </message>
+    <message>
+        <source>Also near duplicates (MinHash)</source>
+        <translation>Also near duplicates (MinHash)</translation>
+    </message>
+    <message>
+        <source>Tag them &quot;duplicate&quot;</source>
+        <translation>Tag them &quot;duplicate&quot;</translation>
+    </message>
+    <message>
+        <source>Delete them</source>
+        <translation>Delete them</translation>
+    </message>
+    <message>
+        <source>Similarity from:</source>
+        <translation>Similarity from:</translation>
+    </message>
+    <message>
+        <source>Duplicates (the first of each group is kept):</source>
+        <translation>Duplicates (the first of each group is kept):</translation>
+    </message>
+    <message>
+        <source>Tag:</source>
+        <translation>Tag:</translation>
+    </message>
+    <message>
+        <source>Move (with labels and rankings)</source>
+        <translation>Move (with labels and rankings)</translation>
+    </message>
+    <message>
+        <source>Copy (the data only)</source>
+        <translation>Copy (the data only)</translation>
+    </message>
+    <message>
+        <source>an existing dataset or a new name</source>
+        <translation>an existing dataset or a new name</translation>
+    </message>
+    <message>
+        <source>Action:</source>
+        <translation>Action:</translation>
+    </message>
+    <message>
+        <source>Dataset:</source>
+        <translation>Dataset:</translation>
+    </message>
+    <message>
+        <source>The records are deleted with their labels and rankings.</source>
+        <translation>The records are deleted with their labels and rankings.</translation>
+    </message>
+    <message>
+        <source>You confirm the number of records before anything changes.</source>
+        <translation>You confirm the number of records before anything changes.</translation>
+    </message>
+</context>
+<context>
     <name>vietllm::widgets::ChatListModel</name>
     <message>
         <source>Untitled chat</source>
@@ -891,18 +997,6 @@
         <source>&amp;Open Project…</source>
         <translation>&amp;Open Project…</translation>
     </message>
-    <message>
-        <source>This project has no datasets yet. Import instruction or preference data from the command line, for example:
-
-vietllm-cli project import PROJECT.vietllm --format alpaca FILE.json
-
-Run vietllm-cli project --help for every format and option.</source>
-        <translation>This project has no datasets yet. Import instruction or preference data from the command line, for example:
-
-vietllm-cli project import PROJECT.vietllm --format alpaca FILE.json
-
-Run vietllm-cli project --help for every format and option.</translation>
-    </message>
     <message numerus="yes">
         <source>%1 record(s)</source>
         <translation>
@@ -966,6 +1060,150 @@ Run vietllm-cli project --help for every format and option.</translation>
         <source>max</source>
         <translation>max</translation>
     </message>
+    <message>
+        <source>%1+, counted before anything changes</source>
+        <translation>%1+, counted before anything changes</translation>
+    </message>
+    <message>
+        <source>Counting the matching records…</source>
+        <translation>Counting the matching records…</translation>
+    </message>
+    <message>
+        <source>Cancelled; nothing was changed.</source>
+        <translation>Cancelled; nothing was changed.</translation>
+    </message>
+    <message>
+        <source>Nothing was changed: %1</source>
+        <translation>Nothing was changed: %1</translation>
+    </message>
+    <message>
+        <source>No records to work on: select some, or choose every record matching the filter.</source>
+        <translation>No records to work on: select some, or choose every record matching the filter.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Run the text checks on %1 record(s)?</source>
+        <translation>
+            <numerusform>Run the text checks on %1 record?</numerusform>
+            <numerusform>Run the text checks on %1 records?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Look for duplicates among %1 record(s) and delete them, keeping the first of each group? This cannot be undone.</source>
+        <translation>
+            <numerusform>Look for duplicates among %1 record and delete them, keeping the first of each group? This cannot be undone.</numerusform>
+            <numerusform>Look for duplicates among %1 records and delete them, keeping the first of each group? This cannot be undone.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Look for duplicates among %1 record(s) and tag them?</source>
+        <translation>
+            <numerusform>Look for duplicates among %1 record and tag them?</numerusform>
+            <numerusform>Look for duplicates among %1 records and tag them?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Tag %1 record(s) &quot;%2&quot;?</source>
+        <translation>
+            <numerusform>Tag %1 record &quot;%2&quot;?</numerusform>
+            <numerusform>Tag %1 records &quot;%2&quot;?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove the tag &quot;%2&quot; from %1 record(s)?</source>
+        <translation>
+            <numerusform>Remove the tag &quot;%2&quot; from %1 record?</numerusform>
+            <numerusform>Remove the tag &quot;%2&quot; from %1 records?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %1 record(s) with their labels and rankings? This cannot be undone.</source>
+        <translation>
+            <numerusform>Delete %1 record with its labels and rankings? This cannot be undone.</numerusform>
+            <numerusform>Delete %1 records with their labels and rankings? This cannot be undone.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Move %1 record(s) to dataset &quot;%2&quot;?</source>
+        <translation>
+            <numerusform>Move %1 record to dataset &quot;%2&quot;?</numerusform>
+            <numerusform>Move %1 records to dataset &quot;%2&quot;?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Copy %1 record(s) to dataset &quot;%2&quot;?</source>
+        <translation>
+            <numerusform>Copy %1 record to dataset &quot;%2&quot;?</numerusform>
+            <numerusform>Copy %1 records to dataset &quot;%2&quot;?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing was changed.</source>
+        <translation>Nothing was changed.</translation>
+    </message>
+    <message>
+        <source>%1 of %2 records changed.</source>
+        <translation>%1 of %2 records changed.</translation>
+    </message>
+    <message>
+        <source>Labels and findings: %1.</source>
+        <translation>Labels and findings: %1.</translation>
+    </message>
+    <message>
+        <source>Tagged %1 records &quot;%2&quot;.</source>
+        <translation>Tagged %1 records &quot;%2&quot;.</translation>
+    </message>
+    <message>
+        <source>Removed the tag &quot;%2&quot; from %1 records.</source>
+        <translation>Removed the tag &quot;%2&quot; from %1 records.</translation>
+    </message>
+    <message>
+        <source>Deleted %1 records.</source>
+        <translation>Deleted %1 records.</translation>
+    </message>
+    <message>
+        <source>Moved %1 records to dataset &quot;%2&quot;.</source>
+        <translation>Moved %1 records to dataset &quot;%2&quot;.</translation>
+    </message>
+    <message>
+        <source>Copied %1 records to dataset &quot;%2&quot;.</source>
+        <translation>Copied %1 records to dataset &quot;%2&quot;.</translation>
+    </message>
+    <message>
+        <source>This project has no datasets yet. Import instruction or preference data (Alpaca, Dolly, ShareGPT, prompt-response, Open-Assistant trees, HH-RLHF, messages, preference pairs), or from the command line, for example:
+
+vietllm-cli project import PROJECT.vietllm --format alpaca FILE.json</source>
+        <translation>This project has no datasets yet. Import instruction or preference data (Alpaca, Dolly, ShareGPT, prompt-response, Open-Assistant trees, HH-RLHF, messages, preference pairs), or from the command line, for example:
+
+vietllm-cli project import PROJECT.vietllm --format alpaca FILE.json</translation>
+    </message>
+    <message>
+        <source>&amp;Import Data…</source>
+        <translation>&amp;Import Data…</translation>
+    </message>
+    <message>
+        <source>&amp;Import…</source>
+        <translation>&amp;Import…</translation>
+    </message>
+    <message>
+        <source>Import data files into a new or existing dataset</source>
+        <translation>Import data files into a new or existing dataset</translation>
+    </message>
+    <message>
+        <source>E&amp;xport…</source>
+        <translation>E&amp;xport…</translation>
+    </message>
+    <message>
+        <source>Write datasets or the records matching the filter to a file</source>
+        <translation>Write datasets or the records matching the filter to a file</translation>
+    </message>
+    <message>
+        <source>Bulk &amp;actions</source>
+        <translation>Bulk &amp;actions</translation>
+    </message>
+    <message>
+        <source>Text checks, duplicates, tags, delete (Del), move or copy: on the selected records or on every record matching the filter</source>
+        <translation>Text checks, duplicates, tags, delete (Del), move or copy: on the selected records or on every record matching the filter</translation>
+    </message>
 </context>
 <context>
     <name>vietllm::widgets::DatasetTableModel</name>
@@ -995,6 +1233,521 @@ Run vietllm-cli project --help for every format and option.</translation>
     <message>
         <source>Stopped before the reply started.</source>
         <translation>Stopped before the reply started.</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::EvalLeaderboardModel</name>
+    <message>
+        <source>Model</source>
+        <translation>Model</translation>
+    </message>
+    <message>
+        <source>Mean</source>
+        <translation>Mean</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::EvalTaskModel</name>
+    <message>
+        <source>missing</source>
+        <translation>missing</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>Task</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>Metric</source>
+        <translation>Metric</translation>
+    </message>
+    <message>
+        <source>Items</source>
+        <translation>Items</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::EvaluationCharts</name>
+    <message>
+        <source>%1 by model</source>
+        <translation>%1 by model</translation>
+    </message>
+    <message>
+        <source>%1 by training step</source>
+        <translation>%1 by training step</translation>
+    </message>
+    <message>
+        <source>Select finished runs to chart them</source>
+        <translation>Select finished runs to chart them</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>step</translation>
+    </message>
+    <message>
+        <source>&amp;Metric:</source>
+        <translation>&amp;Metric:</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::EvaluationItemModel</name>
+    <message>
+        <source>Prompt:</source>
+        <translation>Prompt:</translation>
+    </message>
+    <message>
+        <source>Choices:</source>
+        <translation>Choices:</translation>
+    </message>
+    <message>
+        <source>Model output:</source>
+        <translation>Model output:</translation>
+    </message>
+    <message>
+        <source>Reference:</source>
+        <translation>Reference:</translation>
+    </message>
+    <message>
+        <source>Score: %1</source>
+        <translation>Score: %1</translation>
+    </message>
+    <message>
+        <source>Correct</source>
+        <translation>Correct</translation>
+    </message>
+    <message>
+        <source>Wrong</source>
+        <translation>Wrong</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>yes</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>no</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>Prompt</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>Output</translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation>Reference</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>Score</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::EvaluationJob</name>
+    <message>
+        <source>Cannot start %1: %2</source>
+        <translation>Cannot start %1: %2</translation>
+    </message>
+    <message>
+        <source>exit code %1</source>
+        <translation>exit code %1</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::EvaluationPanel</name>
+    <message>
+        <source>Model %1 of %2: %3</source>
+        <translation>Model %1 of %2: %3</translation>
+    </message>
+    <message>
+        <source>%1 / step %2</source>
+        <translation>%1 / step %2</translation>
+    </message>
+    <message>
+        <source>%1 / final</source>
+        <translation>%1 / final</translation>
+    </message>
+    <message>
+        <source>(LoRA adapter: export it merged first)</source>
+        <translation>(LoRA adapter: export it merged first)</translation>
+    </message>
+    <message>
+        <source>An endpoint needs its URL (http://host:8000/v1) and a model name.</source>
+        <translation>An endpoint needs its URL (http://host:8000/v1) and a model name.</translation>
+    </message>
+    <message>
+        <source>Choose a model folder (config.json, *.safetensors)</source>
+        <translation>Choose a model folder (config.json, *.safetensors)</translation>
+    </message>
+    <message>
+        <source>Open a project first: the results are stored in it.</source>
+        <translation>Open a project first: the results are stored in it.</translation>
+    </message>
+    <message>
+        <source>Check at least one model and one task.</source>
+        <translation>Check at least one model and one task.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Evaluating %n model(s)…</source>
+        <translation>
+            <numerusform>Evaluating %n model…</numerusform>
+            <numerusform>Evaluating %n models…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Stopping after the current chunk…</source>
+        <translation>Stopping after the current chunk…</translation>
+    </message>
+    <message>
+        <source>Stopped; the interrupted run is stored as cancelled.</source>
+        <translation>Stopped; the interrupted run is stored as cancelled.</translation>
+    </message>
+    <message>
+        <source>Evaluation finished.</source>
+        <translation>Evaluation finished.</translation>
+    </message>
+    <message>
+        <source>No items</source>
+        <translation>No items</translation>
+    </message>
+    <message>
+        <source>Page %1 of %2 (%3 items)</source>
+        <translation>Page %1 of %2 (%3 items)</translation>
+    </message>
+    <message>
+        <source>Select the runs to export.</source>
+        <translation>Select the runs to export.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n run(s) to %1.</source>
+        <translation>
+            <numerusform>Exported %n run to %1.</numerusform>
+            <numerusform>Exported %n runs to %1.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Export as Markdown</source>
+        <translation>Export as Markdown</translation>
+    </message>
+    <message>
+        <source>Export as JSON</source>
+        <translation>Export as JSON</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md)</source>
+        <translation>Markdown (*.md)</translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Models</source>
+        <translation>Models</translation>
+    </message>
+    <message>
+        <source>Tasks</source>
+        <translation>Tasks</translation>
+    </message>
+    <message>
+        <source>Registered models and checkpoints, training run checkpoints, folders and endpoints; each checked one is evaluated in turn:</source>
+        <translation>Registered models and checkpoints, training run checkpoints, folders and endpoints; each checked one is evaluated in turn:</translation>
+    </message>
+    <message>
+        <source>Add folder…</source>
+        <translation>Add folder…</translation>
+    </message>
+    <message>
+        <source>Endpoint URL (http://host:8000/v1)</source>
+        <translation>Endpoint URL (http://host:8000/v1)</translation>
+    </message>
+    <message>
+        <source>Model name</source>
+        <translation>Model name</translation>
+    </message>
+    <message>
+        <source>Add endpoint</source>
+        <translation>Add endpoint</translation>
+    </message>
+    <message>
+        <source>Tasks (resources/eval/tasks; items counted in the data found):</source>
+        <translation>Tasks (resources/eval/tasks; items counted in the data found):</translation>
+    </message>
+    <message>
+        <source>&amp;Limit (items per task, 0 = all):</source>
+        <translation>&amp;Limit (items per task, 0 = all):</translation>
+    </message>
+    <message>
+        <source>&amp;Batch size:</source>
+        <translation>&amp;Batch size:</translation>
+    </message>
+    <message>
+        <source>&amp;Precision:</source>
+        <translation>&amp;Precision:</translation>
+    </message>
+    <message>
+        <source>&amp;Run</source>
+        <translation>&amp;Run</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>S&amp;top</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>Export JSON…</source>
+        <translation>Export JSON…</translation>
+    </message>
+    <message>
+        <source>Export Markdown…</source>
+        <translation>Export Markdown…</translation>
+    </message>
+    <message>
+        <source>Best headline score per task for each model across all finished runs; the mean is over the tasks where higher is better (bits per byte is left out).</source>
+        <translation>Best headline score per task for each model across all finished runs; the mean is over the tasks where higher is better (bits per byte is left out).</translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation>Previous</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>Next</translation>
+    </message>
+    <message>
+        <source>Runs and charts</source>
+        <translation>Runs and charts</translation>
+    </message>
+    <message>
+        <source>Leaderboard</source>
+        <translation>Leaderboard</translation>
+    </message>
+    <message>
+        <source>Items</source>
+        <translation>Items</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::EvaluationRunModel</name>
+    <message>
+        <source>queued</source>
+        <translation>queued</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>running</translation>
+    </message>
+    <message>
+        <source>finished</source>
+        <translation>finished</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>failed</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>cancelled</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Model</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>Task</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>Score</translation>
+    </message>
+    <message>
+        <source>Items</source>
+        <translation>Items</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Started</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::ExportDialog</name>
+    <message>
+        <source>Export data</source>
+        <translation>Export data</translation>
+    </message>
+    <message>
+        <source>Every dataset</source>
+        <translation>Every dataset</translation>
+    </message>
+    <message>
+        <source>Dataset %1</source>
+        <translation>Dataset %1</translation>
+    </message>
+    <message>
+        <source>Records matching the current filter (%1)</source>
+        <translation>Records matching the current filter (%1)</translation>
+    </message>
+    <message>
+        <source>JSON Lines (one record per line)</source>
+        <translation>JSON Lines (one record per line)</translation>
+    </message>
+    <message>
+        <source>One JSON array</source>
+        <translation>One JSON array</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>&amp;Browse…</translation>
+    </message>
+    <message>
+        <source>&amp;Records:</source>
+        <translation>&amp;Records:</translation>
+    </message>
+    <message>
+        <source>F&amp;ormat:</source>
+        <translation>F&amp;ormat:</translation>
+    </message>
+    <message>
+        <source>&amp;Layout:</source>
+        <translation>&amp;Layout:</translation>
+    </message>
+    <message>
+        <source>&amp;Destination:</source>
+        <translation>&amp;Destination:</translation>
+    </message>
+    <message>
+        <source>&amp;Export</source>
+        <translation>&amp;Export</translation>
+    </message>
+    <message>
+        <source>Data files (*.jsonl *.json);;All files (*)</source>
+        <translation>Data files (*.jsonl *.json);;All files (*)</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>Exporting…</translation>
+    </message>
+    <message>
+        <source>No record matches the current filter; nothing was written.</source>
+        <translation>No record matches the current filter; nothing was written.</translation>
+    </message>
+    <message>
+        <source>Cancelled; no file was written.</source>
+        <translation>Cancelled; no file was written.</translation>
+    </message>
+    <message>
+        <source>Export failed: %1</source>
+        <translation>Export failed: %1</translation>
+    </message>
+    <message>
+        <source>Exported %1 records as %2 %3 records to %4.</source>
+        <translation>Exported %1 records as %2 %3 records to %4.</translation>
+    </message>
+    <message>
+        <source>%1 records cannot be written as %2 and were left out:</source>
+        <translation>%1 records cannot be written as %2 and were left out:</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::ImportDialog</name>
+    <message>
+        <source>Import data</source>
+        <translation>Import data</translation>
+    </message>
+    <message>
+        <source>one or more files, separated by ;</source>
+        <translation>one or more files, separated by ;</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>&amp;Browse…</translation>
+    </message>
+    <message>
+        <source>Detect from the first record</source>
+        <translation>Detect from the first record</translation>
+    </message>
+    <message>
+        <source>&amp;New dataset:</source>
+        <translation>&amp;New dataset:</translation>
+    </message>
+    <message>
+        <source>&amp;Add to dataset:</source>
+        <translation>&amp;Add to dataset:</translation>
+    </message>
+    <message>
+        <source>&amp;Skip bad lines (they are counted) instead of stopping</source>
+        <translation>&amp;Skip bad lines (they are counted) instead of stopping</translation>
+    </message>
+    <message>
+        <source>&amp;Files:</source>
+        <translation>&amp;Files:</translation>
+    </message>
+    <message>
+        <source>F&amp;ormat:</source>
+        <translation>F&amp;ormat:</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>&amp;Import</translation>
+    </message>
+    <message>
+        <source>Preview of the first records:</source>
+        <translation>Preview of the first records:</translation>
+    </message>
+    <message>
+        <source>Data files (*.jsonl *.json *.jsonl.gz *.json.gz);;All files (*)</source>
+        <translation>Data files (*.jsonl *.json *.jsonl.gz *.json.gz);;All files (*)</translation>
+    </message>
+    <message>
+        <source>Detected format: %1.</source>
+        <translation>Detected format: %1.</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>Importing…</translation>
+    </message>
+    <message>
+        <source>%1 of %2 file(s) were imported (%3 records) and stay in the project.</source>
+        <translation>%1 of %2 file(s) were imported (%3 records) and stay in the project.</translation>
+    </message>
+    <message>
+        <source>Cancelled: nothing from %1 was imported.</source>
+        <translation>Cancelled: nothing from %1 was imported.</translation>
+    </message>
+    <message>
+        <source>Import stopped: %1</source>
+        <translation>Import stopped: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %1 records from %n file(s) into dataset %2.</source>
+        <translation>
+            <numerusform>Imported %1 records from %n file into dataset %2.</numerusform>
+            <numerusform>Imported %1 records from %n files into dataset %2.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n bad line(s) skipped.</source>
+        <translation>
+            <numerusform>%n bad line skipped.</numerusform>
+            <numerusform>%n bad lines skipped.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1141,13 +1894,6 @@ Run vietllm-cli project --help for every format and option.</translation>
     <message>
         <source>About &amp;Qt</source>
         <translation>About &amp;Qt</translation>
-    </message>
-</context>
-<context>
-    <name>vietllm::widgets::PlaceholderPanel</name>
-    <message>
-        <source>Not built yet: this panel will come in a later version.</source>
-        <translation>Not built yet: this panel will come in a later version.</translation>
     </message>
 </context>
 <context>
@@ -1498,6 +2244,25 @@ Run vietllm-cli project --help for every format and option.</translation>
     </message>
 </context>
 <context>
+    <name>vietllm::widgets::RecordPreviewModel</name>
+    <message>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>First user message</source>
+        <translation>First user message</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>Messages</translation>
+    </message>
+</context>
+<context>
     <name>vietllm::widgets::RecordTableModel</name>
     <message>
         <source>conversation</source>
@@ -1646,6 +2411,25 @@ Run vietllm-cli project --help for every format and option.</translation>
     </message>
 </context>
 <context>
+    <name>vietllm::widgets::StoreJob</name>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Cancelling…</translation>
+    </message>
+    <message>
+        <source>%1 records…</source>
+        <translation>%1 records…</translation>
+    </message>
+    <message>
+        <source>%1 of %2 records…</source>
+        <translation>%1 of %2 records…</translation>
+    </message>
+</context>
+<context>
     <name>vietllm::widgets::TrainingCharts</name>
     <message>
         <source>&amp;Smoothing: %1</source>
@@ -1678,6 +2462,10 @@ Run vietllm-cli project --help for every format and option.</translation>
     <message>
         <source>Step</source>
         <translation>Step</translation>
+    </message>
+    <message>
+        <source>Method metrics (accuracy, margin, rewards)</source>
+        <translation>Method metrics (accuracy, margin, rewards)</translation>
     </message>
 </context>
 <context>
@@ -1898,10 +2686,6 @@ Run vietllm-cli project --help for every format and option.</translation>
         <translation>&amp;Preset:</translation>
     </message>
     <message>
-        <source>Datasets of the project (conversations for SFT, preference pairs for the reward model and DPO) and JSONL files:</source>
-        <translation>Datasets of the project (conversations for SFT, preference pairs for the reward model and DPO) and JSONL files:</translation>
-    </message>
-    <message>
         <source>Add JSONL file…</source>
         <translation>Add JSONL file…</translation>
     </message>
@@ -1966,12 +2750,52 @@ Run vietllm-cli project --help for every format and option.</translation>
         <translation>This checkpoint is already a complete model folder: %1</translation>
     </message>
     <message>
-        <source>Reward model (coming)</source>
-        <translation>Reward model (coming)</translation>
+        <source>DPO beta:</source>
+        <translation>DPO beta:</translation>
     </message>
     <message>
-        <source>DPO (coming)</source>
-        <translation>DPO (coming)</translation>
+        <source>Reward model:</source>
+        <translation>Reward model:</translation>
+    </message>
+    <message>
+        <source>Samples per prompt:</source>
+        <translation>Samples per prompt:</translation>
+    </message>
+    <message>
+        <source>KL coefficient:</source>
+        <translation>KL coefficient:</translation>
+    </message>
+    <message>
+        <source>Choose a reward model folder (the output of a reward-model run)</source>
+        <translation>Choose a reward model folder (the output of a reward-model run)</translation>
+    </message>
+    <message>
+        <source>Choose the reward model that scores the samples.</source>
+        <translation>Choose the reward model that scores the samples.</translation>
+    </message>
+    <message>
+        <source>Datasets of the project (conversations for SFT and RL, preference pairs for the reward model and DPO) and JSONL files:</source>
+        <translation>Datasets of the project (conversations for SFT and RL, preference pairs for the reward model and DPO) and JSONL files:</translation>
+    </message>
+    <message>
+        <source>Reward model</source>
+        <translation>Reward model</translation>
+    </message>
+    <message>
+        <source>DPO (direct preference optimization)</source>
+        <translation>DPO (direct preference optimization)</translation>
+    </message>
+    <message>
+        <source>RL with a reward model</source>
+        <translation>RL with a reward model</translation>
+    </message>
+    <message>
+        <source>A reward model folder</source>
+        <translation>A reward model folder</translation>
+    </message>
+    <message>
+        <source>Evaluate it</source>
+        <translation>Evaluate it</translation>
     </message>
 </context>
 <context>

@@ -319,6 +319,111 @@
     </message>
 </context>
 <context>
+    <name>vietllm::widgets::BulkActionDialog</name>
+    <message>
+        <source>Run text checks…</source>
+        <translation>Kiểm tra văn bản…</translation>
+    </message>
+    <message>
+        <source>Find duplicates…</source>
+        <translation>Tìm bản trùng…</translation>
+    </message>
+    <message>
+        <source>Add tag…</source>
+        <translation>Thêm thẻ…</translation>
+    </message>
+    <message>
+        <source>Remove tag…</source>
+        <translation>Gỡ thẻ…</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Xóa…</translation>
+    </message>
+    <message>
+        <source>Move or copy to dataset…</source>
+        <translation>Chuyển hoặc sao chép sang bộ dữ liệu…</translation>
+    </message>
+    <message>
+        <source>Records</source>
+        <translation>Bản ghi</translation>
+    </message>
+    <message numerus="yes">
+        <source>The %n selected record(s)</source>
+        <translation>
+            <numerusform>%n bản ghi đang chọn</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>All records matching the current filter (%1)</source>
+        <translation>Mọi bản ghi khớp bộ lọc hiện tại (%1)</translation>
+    </message>
+    <message>
+        <source>Normalize the text (NFC, tone marks, spaces), as saving does</source>
+        <translation>Chuẩn hóa văn bản (NFC, dấu thanh, khoảng trắng) như khi lưu</translation>
+    </message>
+    <message>
+        <source>Identify the language (label lang:xx; fills message languages)</source>
+        <translation>Nhận diện ngôn ngữ (nhãn lang:xx; điền ngôn ngữ cho tin nhắn)</translation>
+    </message>
+    <message>
+        <source>Flag quality, PII and toxicity problems (labels check:…)</source>
+        <translation>Đánh dấu vấn đề chất lượng, dữ liệu cá nhân và độc hại (nhãn check:…)</translation>
+    </message>
+    <message>
+        <source>Also near duplicates (MinHash)</source>
+        <translation>Cả bản gần trùng (MinHash)</translation>
+    </message>
+    <message>
+        <source>Tag them &quot;duplicate&quot;</source>
+        <translation>Gắn thẻ &quot;duplicate&quot;</translation>
+    </message>
+    <message>
+        <source>Delete them</source>
+        <translation>Xóa chúng</translation>
+    </message>
+    <message>
+        <source>Similarity from:</source>
+        <translation>Độ tương đồng từ:</translation>
+    </message>
+    <message>
+        <source>Duplicates (the first of each group is kept):</source>
+        <translation>Bản trùng (giữ bản đầu tiên của mỗi nhóm):</translation>
+    </message>
+    <message>
+        <source>Tag:</source>
+        <translation>Thẻ:</translation>
+    </message>
+    <message>
+        <source>Move (with labels and rankings)</source>
+        <translation>Chuyển (kèm nhãn và xếp hạng)</translation>
+    </message>
+    <message>
+        <source>Copy (the data only)</source>
+        <translation>Sao chép (chỉ dữ liệu)</translation>
+    </message>
+    <message>
+        <source>an existing dataset or a new name</source>
+        <translation>một bộ dữ liệu có sẵn hoặc tên mới</translation>
+    </message>
+    <message>
+        <source>Action:</source>
+        <translation>Thao tác:</translation>
+    </message>
+    <message>
+        <source>Dataset:</source>
+        <translation>Bộ dữ liệu:</translation>
+    </message>
+    <message>
+        <source>The records are deleted with their labels and rankings.</source>
+        <translation>Các bản ghi bị xóa cùng nhãn và xếp hạng của chúng.</translation>
+    </message>
+    <message>
+        <source>You confirm the number of records before anything changes.</source>
+        <translation>Bạn xác nhận số bản ghi trước khi có gì thay đổi.</translation>
+    </message>
+</context>
+<context>
     <name>vietllm::widgets::ChatListModel</name>
     <message>
         <source>Untitled chat</source>
@@ -888,18 +993,6 @@
         <source>&amp;Open Project…</source>
         <translation>Mở &amp;dự án…</translation>
     </message>
-    <message>
-        <source>This project has no datasets yet. Import instruction or preference data from the command line, for example:
-
-vietllm-cli project import PROJECT.vietllm --format alpaca FILE.json
-
-Run vietllm-cli project --help for every format and option.</source>
-        <translation>Dự án này chưa có bộ dữ liệu nào. Hãy nhập dữ liệu chỉ dẫn hoặc dữ liệu ưu tiên từ dòng lệnh, ví dụ:
-
-vietllm-cli project import PROJECT.vietllm --format alpaca FILE.json
-
-Chạy vietllm-cli project --help để xem mọi định dạng và tùy chọn.</translation>
-    </message>
     <message numerus="yes">
         <source>%1 record(s)</source>
         <translation>
@@ -962,6 +1055,142 @@ Chạy vietllm-cli project --help để xem mọi định dạng và tùy chọn
         <source>max</source>
         <translation>tối đa</translation>
     </message>
+    <message>
+        <source>%1+, counted before anything changes</source>
+        <translation>%1+, được đếm trước khi có gì thay đổi</translation>
+    </message>
+    <message>
+        <source>Counting the matching records…</source>
+        <translation>Đang đếm các bản ghi khớp…</translation>
+    </message>
+    <message>
+        <source>Cancelled; nothing was changed.</source>
+        <translation>Đã hủy; không có gì thay đổi.</translation>
+    </message>
+    <message>
+        <source>Nothing was changed: %1</source>
+        <translation>Không có gì thay đổi: %1</translation>
+    </message>
+    <message>
+        <source>No records to work on: select some, or choose every record matching the filter.</source>
+        <translation>Không có bản ghi nào để xử lý: hãy chọn vài bản ghi, hoặc chọn mọi bản ghi khớp bộ lọc.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Run the text checks on %1 record(s)?</source>
+        <translation>
+            <numerusform>Kiểm tra văn bản trên %1 bản ghi?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Look for duplicates among %1 record(s) and delete them, keeping the first of each group? This cannot be undone.</source>
+        <translation>
+            <numerusform>Tìm bản trùng trong %1 bản ghi và xóa chúng, giữ bản đầu tiên của mỗi nhóm? Không thể hoàn tác.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Look for duplicates among %1 record(s) and tag them?</source>
+        <translation>
+            <numerusform>Tìm bản trùng trong %1 bản ghi và gắn thẻ chúng?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Tag %1 record(s) &quot;%2&quot;?</source>
+        <translation>
+            <numerusform>Gắn thẻ &quot;%2&quot; cho %1 bản ghi?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove the tag &quot;%2&quot; from %1 record(s)?</source>
+        <translation>
+            <numerusform>Gỡ thẻ &quot;%2&quot; khỏi %1 bản ghi?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %1 record(s) with their labels and rankings? This cannot be undone.</source>
+        <translation>
+            <numerusform>Xóa %1 bản ghi cùng nhãn và xếp hạng của chúng? Không thể hoàn tác.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Move %1 record(s) to dataset &quot;%2&quot;?</source>
+        <translation>
+            <numerusform>Chuyển %1 bản ghi sang bộ dữ liệu &quot;%2&quot;?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Copy %1 record(s) to dataset &quot;%2&quot;?</source>
+        <translation>
+            <numerusform>Sao chép %1 bản ghi sang bộ dữ liệu &quot;%2&quot;?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing was changed.</source>
+        <translation>Không có gì thay đổi.</translation>
+    </message>
+    <message>
+        <source>%1 of %2 records changed.</source>
+        <translation>%1 trên %2 bản ghi đã thay đổi.</translation>
+    </message>
+    <message>
+        <source>Labels and findings: %1.</source>
+        <translation>Nhãn và kết quả: %1.</translation>
+    </message>
+    <message>
+        <source>Tagged %1 records &quot;%2&quot;.</source>
+        <translation>Đã gắn thẻ &quot;%2&quot; cho %1 bản ghi.</translation>
+    </message>
+    <message>
+        <source>Removed the tag &quot;%2&quot; from %1 records.</source>
+        <translation>Đã gỡ thẻ &quot;%2&quot; khỏi %1 bản ghi.</translation>
+    </message>
+    <message>
+        <source>Deleted %1 records.</source>
+        <translation>Đã xóa %1 bản ghi.</translation>
+    </message>
+    <message>
+        <source>Moved %1 records to dataset &quot;%2&quot;.</source>
+        <translation>Đã chuyển %1 bản ghi sang bộ dữ liệu &quot;%2&quot;.</translation>
+    </message>
+    <message>
+        <source>Copied %1 records to dataset &quot;%2&quot;.</source>
+        <translation>Đã sao chép %1 bản ghi sang bộ dữ liệu &quot;%2&quot;.</translation>
+    </message>
+    <message>
+        <source>This project has no datasets yet. Import instruction or preference data (Alpaca, Dolly, ShareGPT, prompt-response, Open-Assistant trees, HH-RLHF, messages, preference pairs), or from the command line, for example:
+
+vietllm-cli project import PROJECT.vietllm --format alpaca FILE.json</source>
+        <translation>Dự án chưa có bộ dữ liệu nào. Hãy nhập dữ liệu chỉ dẫn hoặc dữ liệu ưu tiên (Alpaca, Dolly, ShareGPT, prompt-response, cây Open-Assistant, HH-RLHF, messages, cặp ưu tiên), hoặc từ dòng lệnh, ví dụ:
+
+vietllm-cli project import PROJECT.vietllm --format alpaca FILE.json</translation>
+    </message>
+    <message>
+        <source>&amp;Import Data…</source>
+        <translation>&amp;Nhập dữ liệu…</translation>
+    </message>
+    <message>
+        <source>&amp;Import…</source>
+        <translation>&amp;Nhập…</translation>
+    </message>
+    <message>
+        <source>Import data files into a new or existing dataset</source>
+        <translation>Nhập tệp dữ liệu vào một bộ dữ liệu mới hoặc có sẵn</translation>
+    </message>
+    <message>
+        <source>E&amp;xport…</source>
+        <translation>&amp;Xuất…</translation>
+    </message>
+    <message>
+        <source>Write datasets or the records matching the filter to a file</source>
+        <translation>Ghi các bộ dữ liệu hoặc các bản ghi khớp bộ lọc ra tệp</translation>
+    </message>
+    <message>
+        <source>Bulk &amp;actions</source>
+        <translation>Thao tác &amp;hàng loạt</translation>
+    </message>
+    <message>
+        <source>Text checks, duplicates, tags, delete (Del), move or copy: on the selected records or on every record matching the filter</source>
+        <translation>Kiểm tra văn bản, bản trùng, thẻ, xóa (Del), chuyển hoặc sao chép: trên các bản ghi đang chọn hoặc trên mọi bản ghi khớp bộ lọc</translation>
+    </message>
 </context>
 <context>
     <name>vietllm::widgets::DatasetTableModel</name>
@@ -991,6 +1220,517 @@ Chạy vietllm-cli project --help để xem mọi định dạng và tùy chọn
     <message>
         <source>Stopped before the reply started.</source>
         <translation>Đã dừng trước khi bắt đầu trả lời.</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::EvalLeaderboardModel</name>
+    <message>
+        <source>Model</source>
+        <translation>Mô hình</translation>
+    </message>
+    <message>
+        <source>Mean</source>
+        <translation>Trung bình</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::EvalTaskModel</name>
+    <message>
+        <source>missing</source>
+        <translation>thiếu</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>Tác vụ</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Loại</translation>
+    </message>
+    <message>
+        <source>Metric</source>
+        <translation>Chỉ số</translation>
+    </message>
+    <message>
+        <source>Items</source>
+        <translation>Mục</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::EvaluationCharts</name>
+    <message>
+        <source>%1 by model</source>
+        <translation>%1 theo mô hình</translation>
+    </message>
+    <message>
+        <source>%1 by training step</source>
+        <translation>%1 theo bước huấn luyện</translation>
+    </message>
+    <message>
+        <source>Select finished runs to chart them</source>
+        <translation>Chọn các lượt đã xong để vẽ biểu đồ</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>bước</translation>
+    </message>
+    <message>
+        <source>&amp;Metric:</source>
+        <translation>&amp;Chỉ số:</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::EvaluationItemModel</name>
+    <message>
+        <source>Prompt:</source>
+        <translation>Lời nhắc:</translation>
+    </message>
+    <message>
+        <source>Choices:</source>
+        <translation>Lựa chọn:</translation>
+    </message>
+    <message>
+        <source>Model output:</source>
+        <translation>Đầu ra của mô hình:</translation>
+    </message>
+    <message>
+        <source>Reference:</source>
+        <translation>Đáp án tham chiếu:</translation>
+    </message>
+    <message>
+        <source>Score: %1</source>
+        <translation>Điểm: %1</translation>
+    </message>
+    <message>
+        <source>Correct</source>
+        <translation>Đúng</translation>
+    </message>
+    <message>
+        <source>Wrong</source>
+        <translation>Sai</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>có</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>không</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>Mục</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>Lời nhắc</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>Đầu ra</translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation>Tham chiếu</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>Điểm</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::EvaluationJob</name>
+    <message>
+        <source>Cannot start %1: %2</source>
+        <translation>Không khởi động được %1: %2</translation>
+    </message>
+    <message>
+        <source>exit code %1</source>
+        <translation>mã thoát %1</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::EvaluationPanel</name>
+    <message>
+        <source>Model %1 of %2: %3</source>
+        <translation>Mô hình %1/%2: %3</translation>
+    </message>
+    <message>
+        <source>%1 / step %2</source>
+        <translation>%1 / bước %2</translation>
+    </message>
+    <message>
+        <source>%1 / final</source>
+        <translation>%1 / cuối cùng</translation>
+    </message>
+    <message>
+        <source>(LoRA adapter: export it merged first)</source>
+        <translation>(bộ điều hợp LoRA: hãy xuất bản đã gộp trước)</translation>
+    </message>
+    <message>
+        <source>An endpoint needs its URL (http://host:8000/v1) and a model name.</source>
+        <translation>Một endpoint cần URL (http://host:8000/v1) và tên mô hình.</translation>
+    </message>
+    <message>
+        <source>Choose a model folder (config.json, *.safetensors)</source>
+        <translation>Chọn thư mục mô hình (config.json, *.safetensors)</translation>
+    </message>
+    <message>
+        <source>Open a project first: the results are stored in it.</source>
+        <translation>Hãy mở một dự án trước: kết quả được lưu trong dự án.</translation>
+    </message>
+    <message>
+        <source>Check at least one model and one task.</source>
+        <translation>Hãy đánh dấu ít nhất một mô hình và một tác vụ.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Evaluating %n model(s)…</source>
+        <translation>
+            <numerusform>Đang đánh giá %n mô hình…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Stopping after the current chunk…</source>
+        <translation>Đang dừng sau phần việc hiện tại…</translation>
+    </message>
+    <message>
+        <source>Stopped; the interrupted run is stored as cancelled.</source>
+        <translation>Đã dừng; lượt bị ngắt được lưu là đã hủy.</translation>
+    </message>
+    <message>
+        <source>Evaluation finished.</source>
+        <translation>Đánh giá xong.</translation>
+    </message>
+    <message>
+        <source>No items</source>
+        <translation>Không có mục nào</translation>
+    </message>
+    <message>
+        <source>Page %1 of %2 (%3 items)</source>
+        <translation>Trang %1/%2 (%3 mục)</translation>
+    </message>
+    <message>
+        <source>Select the runs to export.</source>
+        <translation>Hãy chọn các lượt cần xuất.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n run(s) to %1.</source>
+        <translation>
+            <numerusform>Đã xuất %n lượt vào %1.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Export as Markdown</source>
+        <translation>Xuất dạng Markdown</translation>
+    </message>
+    <message>
+        <source>Export as JSON</source>
+        <translation>Xuất dạng JSON</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md)</source>
+        <translation>Markdown (*.md)</translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Models</source>
+        <translation>Mô hình</translation>
+    </message>
+    <message>
+        <source>Tasks</source>
+        <translation>Tác vụ</translation>
+    </message>
+    <message>
+        <source>Registered models and checkpoints, training run checkpoints, folders and endpoints; each checked one is evaluated in turn:</source>
+        <translation>Mô hình đã đăng ký và checkpoint, checkpoint của các lượt huấn luyện, thư mục và endpoint; lần lượt đánh giá từng mục được đánh dấu:</translation>
+    </message>
+    <message>
+        <source>Add folder…</source>
+        <translation>Thêm thư mục…</translation>
+    </message>
+    <message>
+        <source>Endpoint URL (http://host:8000/v1)</source>
+        <translation>URL của endpoint (http://host:8000/v1)</translation>
+    </message>
+    <message>
+        <source>Model name</source>
+        <translation>Tên mô hình</translation>
+    </message>
+    <message>
+        <source>Add endpoint</source>
+        <translation>Thêm endpoint</translation>
+    </message>
+    <message>
+        <source>Tasks (resources/eval/tasks; items counted in the data found):</source>
+        <translation>Tác vụ (resources/eval/tasks; số mục đếm trong dữ liệu tìm thấy):</translation>
+    </message>
+    <message>
+        <source>&amp;Limit (items per task, 0 = all):</source>
+        <translation>&amp;Giới hạn (số mục mỗi tác vụ, 0 = tất cả):</translation>
+    </message>
+    <message>
+        <source>&amp;Batch size:</source>
+        <translation>Cỡ &amp;lô:</translation>
+    </message>
+    <message>
+        <source>&amp;Precision:</source>
+        <translation>Độ chính xác &amp;số:</translation>
+    </message>
+    <message>
+        <source>&amp;Run</source>
+        <translation>&amp;Chạy</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>&amp;Dừng</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Làm mới</translation>
+    </message>
+    <message>
+        <source>Export JSON…</source>
+        <translation>Xuất JSON…</translation>
+    </message>
+    <message>
+        <source>Export Markdown…</source>
+        <translation>Xuất Markdown…</translation>
+    </message>
+    <message>
+        <source>Best headline score per task for each model across all finished runs; the mean is over the tasks where higher is better (bits per byte is left out).</source>
+        <translation>Điểm chính tốt nhất của mỗi tác vụ cho từng mô hình trên mọi lượt đã xong; trung bình tính trên các tác vụ mà điểm càng cao càng tốt (không tính bits per byte).</translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation>Trước</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>Sau</translation>
+    </message>
+    <message>
+        <source>Runs and charts</source>
+        <translation>Lượt chạy và biểu đồ</translation>
+    </message>
+    <message>
+        <source>Leaderboard</source>
+        <translation>Bảng xếp hạng</translation>
+    </message>
+    <message>
+        <source>Items</source>
+        <translation>Mục</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::EvaluationRunModel</name>
+    <message>
+        <source>queued</source>
+        <translation>đang chờ</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>đang chạy</translation>
+    </message>
+    <message>
+        <source>finished</source>
+        <translation>đã xong</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>thất bại</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>đã hủy</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Mô hình</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>Tác vụ</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>Điểm</translation>
+    </message>
+    <message>
+        <source>Items</source>
+        <translation>Mục</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Bắt đầu lúc</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::ExportDialog</name>
+    <message>
+        <source>Export data</source>
+        <translation>Xuất dữ liệu</translation>
+    </message>
+    <message>
+        <source>Every dataset</source>
+        <translation>Mọi bộ dữ liệu</translation>
+    </message>
+    <message>
+        <source>Dataset %1</source>
+        <translation>Bộ dữ liệu %1</translation>
+    </message>
+    <message>
+        <source>Records matching the current filter (%1)</source>
+        <translation>Các bản ghi khớp bộ lọc hiện tại (%1)</translation>
+    </message>
+    <message>
+        <source>JSON Lines (one record per line)</source>
+        <translation>JSON Lines (mỗi dòng một bản ghi)</translation>
+    </message>
+    <message>
+        <source>One JSON array</source>
+        <translation>Một mảng JSON</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>&amp;Duyệt…</translation>
+    </message>
+    <message>
+        <source>&amp;Records:</source>
+        <translation>&amp;Bản ghi:</translation>
+    </message>
+    <message>
+        <source>F&amp;ormat:</source>
+        <translation>Định &amp;dạng:</translation>
+    </message>
+    <message>
+        <source>&amp;Layout:</source>
+        <translation>&amp;Bố cục:</translation>
+    </message>
+    <message>
+        <source>&amp;Destination:</source>
+        <translation>&amp;Nơi lưu:</translation>
+    </message>
+    <message>
+        <source>&amp;Export</source>
+        <translation>&amp;Xuất</translation>
+    </message>
+    <message>
+        <source>Data files (*.jsonl *.json);;All files (*)</source>
+        <translation>Tệp dữ liệu (*.jsonl *.json);;Mọi tệp (*)</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>Đang xuất…</translation>
+    </message>
+    <message>
+        <source>No record matches the current filter; nothing was written.</source>
+        <translation>Không bản ghi nào khớp bộ lọc hiện tại; không có gì được ghi.</translation>
+    </message>
+    <message>
+        <source>Cancelled; no file was written.</source>
+        <translation>Đã hủy; không tệp nào được ghi.</translation>
+    </message>
+    <message>
+        <source>Export failed: %1</source>
+        <translation>Xuất thất bại: %1</translation>
+    </message>
+    <message>
+        <source>Exported %1 records as %2 %3 records to %4.</source>
+        <translation>Đã xuất %1 bản ghi thành %2 bản ghi %3 vào %4.</translation>
+    </message>
+    <message>
+        <source>%1 records cannot be written as %2 and were left out:</source>
+        <translation>%1 bản ghi không thể ghi dưới dạng %2 và đã bị bỏ qua:</translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::ImportDialog</name>
+    <message>
+        <source>Import data</source>
+        <translation>Nhập dữ liệu</translation>
+    </message>
+    <message>
+        <source>one or more files, separated by ;</source>
+        <translation>một hoặc nhiều tệp, ngăn cách bằng ;</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>&amp;Duyệt…</translation>
+    </message>
+    <message>
+        <source>Detect from the first record</source>
+        <translation>Nhận diện từ bản ghi đầu tiên</translation>
+    </message>
+    <message>
+        <source>&amp;New dataset:</source>
+        <translation>Bộ dữ liệu &amp;mới:</translation>
+    </message>
+    <message>
+        <source>&amp;Add to dataset:</source>
+        <translation>&amp;Thêm vào bộ dữ liệu:</translation>
+    </message>
+    <message>
+        <source>&amp;Skip bad lines (they are counted) instead of stopping</source>
+        <translation>&amp;Bỏ qua dòng lỗi (có đếm) thay vì dừng lại</translation>
+    </message>
+    <message>
+        <source>&amp;Files:</source>
+        <translation>&amp;Tệp:</translation>
+    </message>
+    <message>
+        <source>F&amp;ormat:</source>
+        <translation>Định &amp;dạng:</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>&amp;Nhập</translation>
+    </message>
+    <message>
+        <source>Preview of the first records:</source>
+        <translation>Xem trước các bản ghi đầu tiên:</translation>
+    </message>
+    <message>
+        <source>Data files (*.jsonl *.json *.jsonl.gz *.json.gz);;All files (*)</source>
+        <translation>Tệp dữ liệu (*.jsonl *.json *.jsonl.gz *.json.gz);;Mọi tệp (*)</translation>
+    </message>
+    <message>
+        <source>Detected format: %1.</source>
+        <translation>Định dạng nhận diện được: %1.</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>Đang nhập…</translation>
+    </message>
+    <message>
+        <source>%1 of %2 file(s) were imported (%3 records) and stay in the project.</source>
+        <translation>%1 trên %2 tệp đã được nhập (%3 bản ghi) và vẫn ở trong dự án.</translation>
+    </message>
+    <message>
+        <source>Cancelled: nothing from %1 was imported.</source>
+        <translation>Đã hủy: không có gì từ %1 được nhập.</translation>
+    </message>
+    <message>
+        <source>Import stopped: %1</source>
+        <translation>Việc nhập đã dừng: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %1 records from %n file(s) into dataset %2.</source>
+        <translation>
+            <numerusform>Đã nhập %1 bản ghi từ %n tệp vào bộ dữ liệu %2.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n bad line(s) skipped.</source>
+        <translation>
+            <numerusform>Đã bỏ qua %n dòng lỗi.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1137,13 +1877,6 @@ Chạy vietllm-cli project --help để xem mọi định dạng và tùy chọn
     <message>
         <source>About &amp;Qt</source>
         <translation>Giới thiệu &amp;Qt</translation>
-    </message>
-</context>
-<context>
-    <name>vietllm::widgets::PlaceholderPanel</name>
-    <message>
-        <source>Not built yet: this panel will come in a later version.</source>
-        <translation>Chưa xây dựng: mục này sẽ có trong một phiên bản sau.</translation>
     </message>
 </context>
 <context>
@@ -1491,6 +2224,25 @@ Chạy vietllm-cli project --help để xem mọi định dạng và tùy chọn
     </message>
 </context>
 <context>
+    <name>vietllm::widgets::RecordPreviewModel</name>
+    <message>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Loại</translation>
+    </message>
+    <message>
+        <source>First user message</source>
+        <translation>Tin nhắn đầu tiên của người dùng</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>Tin nhắn</translation>
+    </message>
+</context>
+<context>
     <name>vietllm::widgets::RecordTableModel</name>
     <message>
         <source>conversation</source>
@@ -1639,6 +2391,25 @@ Chạy vietllm-cli project --help để xem mọi định dạng và tùy chọn
     </message>
 </context>
 <context>
+    <name>vietllm::widgets::StoreJob</name>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Đang hủy…</translation>
+    </message>
+    <message>
+        <source>%1 records…</source>
+        <translation>%1 bản ghi…</translation>
+    </message>
+    <message>
+        <source>%1 of %2 records…</source>
+        <translation>%1 / %2 bản ghi…</translation>
+    </message>
+</context>
+<context>
     <name>vietllm::widgets::TrainingCharts</name>
     <message>
         <source>&amp;Smoothing: %1</source>
@@ -1671,6 +2442,10 @@ Chạy vietllm-cli project --help để xem mọi định dạng và tùy chọn
     <message>
         <source>Step</source>
         <translation>Bước</translation>
+    </message>
+    <message>
+        <source>Method metrics (accuracy, margin, rewards)</source>
+        <translation>Chỉ số của phương pháp (độ chính xác, biên, điểm thưởng)</translation>
     </message>
 </context>
 <context>
@@ -1891,10 +2666,6 @@ Chạy vietllm-cli project --help để xem mọi định dạng và tùy chọn
         <translation>&amp;Mẫu thiết lập:</translation>
     </message>
     <message>
-        <source>Datasets of the project (conversations for SFT, preference pairs for the reward model and DPO) and JSONL files:</source>
-        <translation>Tập dữ liệu của dự án (hội thoại cho SFT, cặp ưu tiên cho mô hình thưởng và DPO) và tệp JSONL:</translation>
-    </message>
-    <message>
         <source>Add JSONL file…</source>
         <translation>Thêm tệp JSONL…</translation>
     </message>
@@ -1959,12 +2730,52 @@ Chạy vietllm-cli project --help để xem mọi định dạng và tùy chọn
         <translation>Checkpoint này đã là một thư mục mô hình đầy đủ: %1</translation>
     </message>
     <message>
-        <source>Reward model (coming)</source>
-        <translation>Mô hình thưởng (sắp có)</translation>
+        <source>DPO beta:</source>
+        <translation>Beta của DPO:</translation>
     </message>
     <message>
-        <source>DPO (coming)</source>
-        <translation>DPO (sắp có)</translation>
+        <source>Reward model:</source>
+        <translation>Mô hình thưởng:</translation>
+    </message>
+    <message>
+        <source>Samples per prompt:</source>
+        <translation>Số mẫu cho mỗi lời nhắc:</translation>
+    </message>
+    <message>
+        <source>KL coefficient:</source>
+        <translation>Hệ số KL:</translation>
+    </message>
+    <message>
+        <source>Choose a reward model folder (the output of a reward-model run)</source>
+        <translation>Chọn thư mục mô hình thưởng (kết quả của một lần huấn luyện mô hình thưởng)</translation>
+    </message>
+    <message>
+        <source>Choose the reward model that scores the samples.</source>
+        <translation>Hãy chọn mô hình thưởng dùng để chấm điểm các mẫu.</translation>
+    </message>
+    <message>
+        <source>Datasets of the project (conversations for SFT and RL, preference pairs for the reward model and DPO) and JSONL files:</source>
+        <translation>Tập dữ liệu của dự án (hội thoại cho SFT và RL, cặp ưu tiên cho mô hình thưởng và DPO) và tệp JSONL:</translation>
+    </message>
+    <message>
+        <source>Reward model</source>
+        <translation>Mô hình thưởng</translation>
+    </message>
+    <message>
+        <source>DPO (direct preference optimization)</source>
+        <translation>DPO (tối ưu hóa ưu tiên trực tiếp)</translation>
+    </message>
+    <message>
+        <source>RL with a reward model</source>
+        <translation>RL với mô hình thưởng</translation>
+    </message>
+    <message>
+        <source>A reward model folder</source>
+        <translation>Thư mục mô hình thưởng</translation>
+    </message>
+    <message>
+        <source>Evaluate it</source>
+        <translation>Đánh giá mô hình này</translation>
     </message>
 </context>
 <context>

@@ -1,12 +1,16 @@
 #include "widgets/data_panel.h"
 
 #include "backend/common/errors.h"
+#include "backend/store/bulk_actions.h"
 #include "backend/store/project_store.h"
 #include "backend/store/record_browser.h"
 #include "widgets/annotation_panel.h"
+#include "widgets/export_dialog.h"
+#include "widgets/import_dialog.h"
 #include "widgets/models/dataset_table_model.h"
 #include "widgets/models/record_table_model.h"
 #include "widgets/record_editor.h"
+#include "widgets/store_job.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -18,6 +22,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QShortcut>
@@ -26,7 +31,11 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTableView>
+#include <QToolButton>
 #include <QVBoxLayout>
+
+#include <algorithm>
+#include <memory>
 
 namespace vietllm::widgets {
 
@@ -68,7 +77,9 @@ DataPanel::DataPanel(QWidget* parent)
       m_no_project_page(new QWidget(m_pages)),
       m_no_project_label(new QLabel(m_no_project_page)),
       m_open_button(new QPushButton(m_no_project_page)),
-      m_no_datasets_label(new QLabel(m_pages)),
+      m_no_datasets_page(new QWidget(m_pages)),
+      m_no_datasets_label(new QLabel(m_no_datasets_page)),
+      m_empty_import_button(new QPushButton(m_no_datasets_page)),
       m_content(new QWidget(m_pages)),
       m_view(new QTableView(m_content)),
       m_model(new DatasetTableModel(this)),
@@ -92,6 +103,14 @@ DataPanel::DataPanel(QWidget* parent)
     m_no_datasets_label->setWordWrap(true);
     m_no_datasets_label->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     m_no_datasets_label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto* no_datasets_layout = new QVBoxLayout(m_no_datasets_page);
+    no_datasets_layout->setContentsMargins(0, 0, 0, 0);
+    no_datasets_layout->addWidget(m_no_datasets_label);
+    auto* import_row = new QHBoxLayout;
+    import_row->addWidget(m_empty_import_button);
+    import_row->addStretch();
+    no_datasets_layout->addLayout(import_row);
+    no_datasets_layout->addStretch();
 
     m_sorted->setSourceModel(m_model);
     m_sorted->setSortRole(DatasetTableModel::kSortRole);
@@ -114,7 +133,7 @@ DataPanel::DataPanel(QWidget* parent)
     content_layout->addWidget(createBrowser(m_content), 1);
 
     m_pages->addWidget(m_no_project_page);
-    m_pages->addWidget(m_no_datasets_label);
+    m_pages->addWidget(m_no_datasets_page);
     m_pages->addWidget(m_content);
 
     auto* layout = new QVBoxLayout(this);
@@ -125,6 +144,7 @@ DataPanel::DataPanel(QWidget* parent)
     layout->addWidget(m_pages, 1);
 
     connect(m_open_button, &QPushButton::clicked, this, &DataPanel::openProjectRequested);
+    connect(m_empty_import_button, &QPushButton::clicked, this, &DataPanel::showImportDialog);
     // Only a click or Enter on a dataset narrows the records; focus alone must not.
     connect(m_view, &QTableView::clicked, this, &DataPanel::onDatasetChosen);
     connect(m_view, &QTableView::activated, this, &DataPanel::onDatasetChosen);
@@ -151,6 +171,12 @@ QWidget* DataPanel::createBrowser(QWidget* parent) {
     m_label_label = new QLabel(browser);
     m_label_filter = new QComboBox(browser);
     m_match_count = new QLabel(browser);
+    m_import_button = new QPushButton(browser);
+    m_export_button = new QPushButton(browser);
+    m_bulk_button = new QToolButton(browser);
+    m_bulk_status = new QLabel(browser);
+    m_bulk_status->setWordWrap(true);
+    m_bulk_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_record_view = new QTableView(browser);
     m_editor = new RecordEditor(browser);
     m_annotations = new AnnotationPanel(browser);
@@ -174,6 +200,20 @@ QWidget* DataPanel::createBrowser(QWidget* parent) {
     search_row->addWidget(m_search, 1);
     search_row->addWidget(m_ignore_diacritics);
     search_row->addWidget(m_match_count);
+    search_row->addSpacing(12);
+    search_row->addWidget(m_import_button);
+    search_row->addWidget(m_export_button);
+    search_row->addWidget(m_bulk_button);
+    auto* bulk_menu = new QMenu(m_bulk_button);
+    for (const BulkActionKind kind :
+         {BulkActionKind::TextChecks, BulkActionKind::Duplicates, BulkActionKind::AddTag,
+          BulkActionKind::RemoveTag, BulkActionKind::Transfer, BulkActionKind::Delete}) {
+        QAction* action = bulk_menu->addAction(QString());
+        action->setData(static_cast<int>(kind));
+        connect(action, &QAction::triggered, this, [this, kind] { startBulkAction(kind); });
+    }
+    m_bulk_button->setMenu(bulk_menu);
+    m_bulk_button->setPopupMode(QToolButton::InstantPopup);
     auto* filters = new QHBoxLayout;
     for (const auto& [label, box] :
          std::initializer_list<std::pair<QLabel*, QWidget*>>{{m_dataset_label, m_dataset_filter},
@@ -192,7 +232,8 @@ QWidget* DataPanel::createBrowser(QWidget* parent) {
 
     m_record_view->setModel(m_record_model);
     m_record_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_record_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    // Several records can be selected (Shift, Ctrl) for the bulk actions.
+    m_record_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_record_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_record_view->setAlternatingRowColors(true);
     m_record_view->setWordWrap(false);
@@ -232,6 +273,13 @@ QWidget* DataPanel::createBrowser(QWidget* parent) {
     layout->addLayout(search_row);
     layout->addLayout(filters);
     layout->addWidget(splitter, 1);
+    layout->addWidget(m_bulk_status);
+
+    connect(m_import_button, &QPushButton::clicked, this, &DataPanel::showImportDialog);
+    connect(m_export_button, &QPushButton::clicked, this, &DataPanel::showExportDialog);
+    auto* delete_records =
+        new QShortcut(QKeySequence::Delete, m_record_view, nullptr, nullptr, Qt::WidgetShortcut);
+    connect(delete_records, &QShortcut::activated, this, [this] { startBulkAction(BulkActionKind::Delete); });
 
     m_search_delay.setSingleShot(true);
     m_search_delay.setInterval(kSearchDelayMs);
@@ -411,11 +459,277 @@ void DataPanel::onDatasetChosen() {
     }
 }
 
+ImportDialog* DataPanel::showImportDialog() {
+    if (m_project == nullptr || m_bulk_running) {
+        return nullptr;
+    }
+    QStringList datasets;
+    for (const store::DatasetInfo& dataset : m_project->datasets()) {
+        datasets << QString::fromStdString(dataset.name);
+    }
+    auto* dialog = new ImportDialog(m_project->path(), datasets, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ImportDialog::importFinished, this, [this](bool, const QString& summary) {
+        // Files imported before a failure stay, so the panel reloads in every case.
+        reloadAfterChange();
+        m_bulk_status->setText(summary);
+    });
+    dialog->open();
+    return dialog;
+}
+
+ExportDialog* DataPanel::showExportDialog() {
+    if (m_project == nullptr) {
+        return nullptr;
+    }
+    std::vector<std::pair<qint64, QString>> datasets;
+    for (const store::DatasetInfo& dataset : m_project->datasets()) {
+        datasets.emplace_back(dataset.id, QString::fromStdString(dataset.name));
+    }
+    store::RecordFilter filter;
+    try {
+        filter = currentFilter();
+        store::RecordScan check(*m_project, filter);  // refuses a bad filter now, not in the worker
+    } catch (const UserError&) {
+        filter = store::RecordFilter();
+        filter.dataset_id = currentFilter().dataset_id;
+    }
+    auto* dialog = new ExportDialog(m_project->path(), datasets, filter, matchingCountText(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+    return dialog;
+}
+
+std::vector<std::int64_t> DataPanel::selectedRecordIds() const {
+    std::vector<std::int64_t> ids;
+    for (const QModelIndex& index : m_record_view->selectionModel()->selectedRows()) {
+        ids.push_back(index.data(RecordTableModel::kRecordIdRole).toLongLong());
+    }
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+QString DataPanel::matchingCountText() const {
+    const QString count = QLocale().toString(static_cast<qint64>(m_record_model->rowCount()));
+    return m_record_model->scanFinished() ? count : tr("%1+, counted before anything changes").arg(count);
+}
+
+void DataPanel::startBulkAction(BulkActionKind kind) {
+    if (m_project == nullptr || m_bulk_running) {
+        return;
+    }
+    const store::FilterChoices choices = store::filterChoices(*m_project);
+    QStringList datasets;
+    for (const store::DatasetInfo& dataset : m_project->datasets()) {
+        datasets << QString::fromStdString(dataset.name);
+    }
+    QStringList labels;
+    for (const std::string& label : choices.labels) {
+        labels << QString::fromStdString(label);
+    }
+    BulkActionDialog dialog(kind, static_cast<int>(selectedRecordIds().size()), matchingCountText(), datasets,
+                            labels, this);
+    if (dialog.exec() == QDialog::Accepted) {
+        runBulkAction(dialog.request());
+    }
+}
+
+void DataPanel::runBulkAction(const BulkRequest& request) {
+    if (m_project == nullptr || m_bulk_running) {
+        return;
+    }
+    if (m_editor->hasUnsavedChanges() && !m_editor->save()) {
+        return;
+    }
+    if (request.scope == BulkScope::Selected) {
+        confirmAndRun(request, selectedRecordIds());
+        return;
+    }
+    if (m_record_model->scanFinished()) {
+        std::vector<std::int64_t> ids;
+        ids.reserve(static_cast<std::size_t>(m_record_model->rowCount()));
+        for (int row = 0; row < m_record_model->rowCount(); ++row) {
+            ids.push_back(m_record_model->index(row, 0).data(RecordTableModel::kRecordIdRole).toLongLong());
+        }
+        confirmAndRun(request, ids);
+        return;
+    }
+    // The scan has not reached the end: count the matches on a worker first.
+    auto ids = std::make_shared<std::vector<std::int64_t>>();
+    const std::string path = m_project->path();
+    const store::RecordFilter filter = m_record_model->filter();
+    m_bulk_running = true;
+    auto* job = new StoreJob(
+        this, tr("Counting the matching records…"), [ids, path, filter](const store::BulkProgress& progress) {
+            const store::ProjectStore project = store::ProjectStore::open(path, store::OpenMode::ReadOnly);
+            *ids = store::matchingRecordIds(project, filter, progress);
+        });
+    connect(job, &StoreJob::finished, this, [this, request, ids](bool cancelled, const QString& error) {
+        m_bulk_running = false;
+        if (cancelled || !error.isEmpty()) {
+            finishBulk(cancelled ? tr("Cancelled; nothing was changed.")
+                                 : tr("Nothing was changed: %1").arg(error));
+            return;
+        }
+        confirmAndRun(request, *ids);
+    });
+    job->start();
+}
+
+void DataPanel::confirmAndRun(const BulkRequest& request, const std::vector<std::int64_t>& ids) {
+    const int count = static_cast<int>(ids.size());
+    if (count == 0) {
+        finishBulk(tr("No records to work on: select some, or choose every record matching the filter."));
+        return;
+    }
+    const QString number = QLocale().toString(count);
+    QString question;
+    switch (request.kind) {
+        case BulkActionKind::TextChecks:
+            question = tr("Run the text checks on %1 record(s)?", nullptr, count).arg(number);
+            break;
+        case BulkActionKind::Duplicates:
+            question =
+                request.duplicates.action == store::DuplicateAction::Delete
+                    ? tr("Look for duplicates among %1 record(s) and delete them, keeping the first of each "
+                         "group? This cannot be undone.",
+                         nullptr, count)
+                          .arg(number)
+                    : tr("Look for duplicates among %1 record(s) and tag them?", nullptr, count).arg(number);
+            break;
+        case BulkActionKind::AddTag:
+            question = tr("Tag %1 record(s) \"%2\"?", nullptr, count).arg(number, request.tag);
+            break;
+        case BulkActionKind::RemoveTag:
+            question =
+                tr("Remove the tag \"%2\" from %1 record(s)?", nullptr, count).arg(number, request.tag);
+            break;
+        case BulkActionKind::Delete:
+            question = tr("Delete %1 record(s) with their labels and rankings? This cannot be undone.",
+                          nullptr, count)
+                           .arg(number);
+            break;
+        case BulkActionKind::Transfer:
+            question =
+                request.mode == store::TransferMode::Move
+                    ? tr("Move %1 record(s) to dataset \"%2\"?", nullptr, count).arg(number, request.dataset)
+                    : tr("Copy %1 record(s) to dataset \"%2\"?", nullptr, count).arg(number, request.dataset);
+            break;
+        case BulkActionKind::Invalid:
+            return;
+    }
+    QMessageBox box(request.kind == BulkActionKind::Delete ? QMessageBox::Warning : QMessageBox::Question,
+                    BulkActionDialog::actionText(request.kind).remove(QStringLiteral("…")), question,
+                    QMessageBox::Yes | QMessageBox::Cancel, this);
+    box.setDefaultButton(request.kind == BulkActionKind::Delete ? QMessageBox::Cancel : QMessageBox::Yes);
+    if (box.exec() != QMessageBox::Yes) {
+        finishBulk(tr("Nothing was changed."));
+        return;
+    }
+    auto result = std::make_shared<store::BulkResult>();
+    const std::string path = m_project->path();
+    const std::string annotator = m_annotations->annotatorName().toStdString();
+    auto* job = new StoreJob(
+        this, BulkActionDialog::actionText(request.kind).remove(QStringLiteral("…")),
+        [=](const store::BulkProgress& progress) {
+            store::ProjectStore project = store::ProjectStore::open(path, store::OpenMode::ReadWrite);
+            switch (request.kind) {
+                case BulkActionKind::TextChecks:
+                    *result = store::runTextChecks(project, ids, request.checks, progress);
+                    break;
+                case BulkActionKind::Duplicates:
+                    *result = store::markDuplicates(project, ids, request.duplicates, progress);
+                    break;
+                case BulkActionKind::AddTag:
+                    *result = store::addTag(project, ids, request.tag.toStdString(), annotator, progress);
+                    break;
+                case BulkActionKind::RemoveTag:
+                    *result = store::removeTag(project, ids, request.tag.toStdString(), progress);
+                    break;
+                case BulkActionKind::Delete:
+                    *result = store::deleteRecords(project, ids, progress);
+                    break;
+                case BulkActionKind::Transfer:
+                    *result = store::transferRecords(project, ids, request.dataset.toStdString(),
+                                                     request.mode, progress);
+                    break;
+                case BulkActionKind::Invalid:
+                    break;
+            }
+        });
+    connect(job, &StoreJob::finished, this, [this, request, result](bool cancelled, const QString& error) {
+        m_bulk_running = false;
+        if (cancelled || !error.isEmpty()) {
+            finishBulk(cancelled ? tr("Cancelled; nothing was changed.")
+                                 : tr("Nothing was changed: %1").arg(error));
+            return;
+        }
+        const QLocale locale;
+        const QString changed = locale.toString(static_cast<qint64>(result->changed));
+        QString summary;
+        switch (request.kind) {
+            case BulkActionKind::TextChecks:
+            case BulkActionKind::Duplicates: {
+                QStringList counts;
+                for (const auto& [name, found] : result->counts) {
+                    counts << QStringLiteral("%1 %2").arg(QString::fromStdString(name),
+                                                          locale.toString(static_cast<qint64>(found)));
+                }
+                summary = tr("%1 of %2 records changed.")
+                              .arg(changed, locale.toString(static_cast<qint64>(result->records)));
+                if (!counts.isEmpty()) {
+                    summary += QLatin1Char(' ') +
+                               tr("Labels and findings: %1.").arg(counts.join(QStringLiteral(", ")));
+                }
+                break;
+            }
+            case BulkActionKind::AddTag:
+                summary = tr("Tagged %1 records \"%2\".").arg(changed, request.tag);
+                break;
+            case BulkActionKind::RemoveTag:
+                summary = tr("Removed the tag \"%2\" from %1 records.").arg(changed, request.tag);
+                break;
+            case BulkActionKind::Delete:
+                summary = tr("Deleted %1 records.").arg(changed);
+                break;
+            case BulkActionKind::Transfer:
+                summary = request.mode == store::TransferMode::Move
+                              ? tr("Moved %1 records to dataset \"%2\".").arg(changed, request.dataset)
+                              : tr("Copied %1 records to dataset \"%2\".").arg(changed, request.dataset);
+                break;
+            case BulkActionKind::Invalid:
+                break;
+        }
+        reloadAfterChange();
+        finishBulk(summary);
+    });
+    m_bulk_running = true;
+    job->start();
+}
+
+void DataPanel::finishBulk(const QString& summary) {
+    m_bulk_status->setText(summary);
+    emit bulkFinished(summary);
+}
+
+void DataPanel::reloadAfterChange() {
+    if (m_project == nullptr) {
+        return;
+    }
+    m_model->reload();
+    refillChoices();
+    // New datasets need their names in the record table; the filter then applies again.
+    m_record_model->setProject(m_project);
+    applyFilter();
+    updatePage();
+    retranslateUi();
+}
+
 void DataPanel::updatePage() {
     if (!m_has_project) {
         m_pages->setCurrentWidget(m_no_project_page);
     } else if (m_model->rowCount() == 0) {
-        m_pages->setCurrentWidget(m_no_datasets_label);
+        m_pages->setCurrentWidget(m_no_datasets_page);
     } else {
         m_pages->setCurrentWidget(m_content);
     }
@@ -438,9 +752,22 @@ void DataPanel::retranslateUi() {
         tr("No project is open. Create a project (Ctrl+N) or open one (Ctrl+O) to see its datasets."));
     m_open_button->setText(tr("&Open Project…"));
     m_no_datasets_label->setText(
-        tr("This project has no datasets yet. Import instruction or preference data from the command "
-           "line, for example:\n\nvietllm-cli project import PROJECT.vietllm --format alpaca FILE.json\n\n"
-           "Run vietllm-cli project --help for every format and option."));
+        tr("This project has no datasets yet. Import instruction or preference data (Alpaca, Dolly, "
+           "ShareGPT, prompt-response, Open-Assistant trees, HH-RLHF, messages, preference pairs), or "
+           "from the command line, for example:\n\nvietllm-cli project import PROJECT.vietllm --format "
+           "alpaca FILE.json"));
+    m_empty_import_button->setText(tr("&Import Data…"));
+    m_import_button->setText(tr("&Import…"));
+    m_import_button->setToolTip(tr("Import data files into a new or existing dataset"));
+    m_export_button->setText(tr("E&xport…"));
+    m_export_button->setToolTip(tr("Write datasets or the records matching the filter to a file"));
+    m_bulk_button->setText(tr("Bulk &actions"));
+    m_bulk_button->setToolTip(
+        tr("Text checks, duplicates, tags, delete (Del), move or copy: on the selected records or on every "
+           "record matching the filter"));
+    for (QAction* action : m_bulk_button->menu()->actions()) {
+        action->setText(BulkActionDialog::actionText(static_cast<BulkActionKind>(action->data().toInt())));
+    }
     m_model->retranslate();
 
     m_search->setPlaceholderText(tr("Search messages (Ctrl+F): words, \"a phrase\", prefix*"));

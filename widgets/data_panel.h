@@ -2,11 +2,19 @@
 // The Data panel: the open project's datasets with their sizes, and below them the record
 // browser: a full-text search box (with or without diacritics), filters (dataset, source,
 // language, kind, length range, label), the record table (paged, smooth at a million records),
-// the record viewer/editor and the annotation labels of the selected record. Without a project
-// it says how to get one; with an empty project, how to import data.
+// the record viewer/editor and the annotation labels of the selected record; import and export
+// dialogs for every converter, and bulk actions (text checks, duplicates, tags, delete, move or
+// copy) on the selected records or on every record matching the filter, each on a worker thread
+// with progress and cancel after the user confirmed the number of records. Without a project it
+// says how to get one; with an empty project, how to import data.
+
+#include "widgets/bulk_action_dialog.h"
 
 #include <QTimer>
 #include <QWidget>
+
+#include <cstdint>
+#include <vector>
 
 class QCheckBox;
 class QComboBox;
@@ -17,6 +25,7 @@ class QSortFilterProxyModel;
 class QSpinBox;
 class QStackedWidget;
 class QTableView;
+class QToolButton;
 
 namespace vietllm::store {
 class ProjectStore;
@@ -27,6 +36,8 @@ namespace vietllm::widgets {
 
 class AnnotationPanel;
 class DatasetTableModel;
+class ExportDialog;
+class ImportDialog;
 class RecordEditor;
 class RecordTableModel;
 
@@ -71,8 +82,22 @@ public:
     /// Applies the search box and filters now (typing applies them after a short pause).
     void applyFilter();
 
+    /// Opens the import dialog (the Import button); the panel reloads after an import.
+    ImportDialog* showImportDialog();
+    /// Opens the export dialog (the Export button) over the datasets and the current filter.
+    ExportDialog* showExportDialog();
+    /// Runs a bulk action: gathers the records in scope, asks to confirm their number, then works
+    /// on a worker thread with progress and cancel; bulkFinished() reports the outcome.
+    void runBulkAction(const BulkRequest& request);
+    /// The bulk actions menu button, for tests.
+    QToolButton* bulkButton() const { return m_bulk_button; }
+    /// The line that reports the last import or bulk action, for tests.
+    QLabel* bulkStatusLabel() const { return m_bulk_status; }
+
 signals:
     void openProjectRequested();
+    /// A bulk action ended (done, cancelled or refused); `summary` is what the status line says.
+    void bulkFinished(const QString& summary);
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -86,6 +111,12 @@ private:
     store::RecordFilter currentFilter() const;
     void onRecordChanged();
     void onDatasetChosen();
+    void startBulkAction(BulkActionKind kind);
+    std::vector<std::int64_t> selectedRecordIds() const;
+    QString matchingCountText() const;
+    void confirmAndRun(const BulkRequest& request, const std::vector<std::int64_t>& ids);
+    void finishBulk(const QString& summary);
+    void reloadAfterChange();
 
     store::ProjectStore* m_project = nullptr;
     bool m_has_project = false;
@@ -96,7 +127,9 @@ private:
     QWidget* m_no_project_page = nullptr;
     QLabel* m_no_project_label = nullptr;
     QPushButton* m_open_button = nullptr;
+    QWidget* m_no_datasets_page = nullptr;
     QLabel* m_no_datasets_label = nullptr;
+    QPushButton* m_empty_import_button = nullptr;
     QWidget* m_content = nullptr;
     QTableView* m_view = nullptr;
     DatasetTableModel* m_model = nullptr;
@@ -118,6 +151,11 @@ private:
     QLabel* m_label_label = nullptr;
     QComboBox* m_label_filter = nullptr;
     QLabel* m_match_count = nullptr;
+    QPushButton* m_import_button = nullptr;
+    QPushButton* m_export_button = nullptr;
+    QToolButton* m_bulk_button = nullptr;
+    QLabel* m_bulk_status = nullptr;
+    bool m_bulk_running = false;
     QTimer m_search_delay;
 
     RecordTableModel* m_record_model = nullptr;

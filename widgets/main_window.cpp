@@ -7,9 +7,9 @@
 #include "widgets/chat_panel.h"
 #include "widgets/data_panel.h"
 #include "widgets/error_reporter.h"
+#include "widgets/evaluation_panel.h"
 #include "widgets/language.h"
 #include "widgets/models/navigation_model.h"
-#include "widgets/placeholder_panel.h"
 #include "widgets/ranking_panel.h"
 #include "widgets/settings_dialog.h"
 #include "widgets/start_page.h"
@@ -177,8 +177,9 @@ void MainWindow::createCentralWidget() {
         } else if (panel == Panel::Chat) {
             m_chat_panel = new ChatPanel(m_pages);
             m_pages->addWidget(m_chat_panel);
-        } else {
-            m_pages->addWidget(new PlaceholderPanel(panel, m_pages));
+        } else if (panel == Panel::Evaluation) {
+            m_evaluation_panel = new EvaluationPanel(m_pages);
+            m_pages->addWidget(m_evaluation_panel);
         }
     }
     connect(m_navigation_view->selectionModel(), &QItemSelectionModel::currentChanged, this,
@@ -195,6 +196,10 @@ void MainWindow::createCentralWidget() {
         if (m_chat_panel->addModelFolder(checkpoint_dir)) {
             showPanel(Panel::Chat);
         }
+    });
+    connect(m_training_panel, &TrainingPanel::evaluateRequested, this, [this](const QString& checkpoint_dir) {
+        m_evaluation_panel->chooseCheckpoint(checkpoint_dir);
+        showPanel(Panel::Evaluation);
     });
 
     auto* central = new QWidget(this);
@@ -241,6 +246,7 @@ bool MainWindow::openProject(const QString& path) {
         m_ranking_panel->setProject(project.get());
         m_chat_panel->setProject(project.get());
         m_training_panel->setProject(project.get());
+        m_evaluation_panel->setProject(project.get());
     } catch (const UserError& error) {
         showOpenProjectInPanels();
         reportOpenFailure(absolute, QString::fromStdString(error.what()));
@@ -266,6 +272,7 @@ void MainWindow::showOpenProjectInPanels() {
         m_ranking_panel->setProject(m_project.get());
         m_chat_panel->setProject(m_project.get());
         m_training_panel->setProject(m_project.get());
+        m_evaluation_panel->setProject(m_project.get());
     } catch (const std::exception&) {
         // The project that stayed open cannot be read either (deleted, disk gone): close it.
         closeProject();
@@ -294,6 +301,7 @@ void MainWindow::closeProject() {
     m_ranking_panel->setProject(nullptr);
     m_chat_panel->setProject(nullptr);
     m_training_panel->setProject(nullptr);
+    m_evaluation_panel->setProject(nullptr);
     m_project.reset();
     m_project_path.clear();
     updateProjectState();
@@ -391,6 +399,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     m_ranking_panel->setProject(nullptr);  // stops a generation in flight
     m_chat_panel->setProject(nullptr);     // stops a reply in flight
     m_training_panel->setProject(nullptr);
+    m_evaluation_panel->setProject(nullptr);
     m_settings.setWindowGeometry(saveGeometry());
     QMainWindow::closeEvent(event);
 }

@@ -23,6 +23,7 @@ namespace vietllm::widgets {
 class AppSettings;
 class ChatPanel;
 class DataPanel;
+class EvaluationPanel;
 class ErrorReporter;
 class LanguageSwitcher;
 class RankingPanel;
@@ -72,6 +73,8 @@ public:
     ChatPanel* chatPanel() const { return m_chat_panel; }
     /// The Training panel, for tests.
     TrainingPanel* trainingPanel() const { return m_training_panel; }
+    /// The Evaluation panel (for tests).
+    EvaluationPanel* evaluationPanel() const { return m_evaluation_panel; }
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -108,6 +111,7 @@ private:
     ChatPanel* m_chat_panel = nullptr;
     RankingPanel* m_ranking_panel = nullptr;
     TrainingPanel* m_training_panel = nullptr;
+    EvaluationPanel* m_evaluation_panel = nullptr;
     QLabel* m_project_label = nullptr;
 
     QMenu* m_file_menu = nullptr;

@@ -48,11 +48,15 @@ TrainingCharts::TrainingCharts(QWidget* parent) : QWidget(parent) {
     m_learning_rate = createPlot(this);
     m_grad_norm = createPlot(this);
     m_throughput = createPlot(this);
+    m_method = createPlot(this);
     m_loss->legend->setVisible(true);
+    m_method->legend->setVisible(true);
+    m_method->setVisible(false);
     grid->addWidget(m_loss, 0, 0);
     grid->addWidget(m_learning_rate, 0, 1);
     grid->addWidget(m_grad_norm, 1, 0);
     grid->addWidget(m_throughput, 1, 1);
+    grid->addWidget(m_method, 2, 0, 1, 2);
 
     m_smoothing_slider = new QSlider(Qt::Horizontal, this);
     m_smoothing_slider->setRange(0, 99);
@@ -121,8 +125,22 @@ void TrainingCharts::drawRun(const Curve& curve, int colour_index, bool current)
     setSeries(addGraph(m_throughput, curve.name, colour, current), metrics.tokens_per_s);
 }
 
+void TrainingCharts::drawMethodSeries(const runs::RunMetrics& metrics) {
+    int colour_index = 0;
+    for (const auto& [name, points] : metrics.extra) {
+        const QColor colour = paletteColour(colour_index++);
+        QCPGraph* graph = addGraph(m_method, QString::fromStdString(name), colour, true);
+        if (name.rfind("eval_", 0) == 0) {
+            graph->setPen(QPen(colour, 2.0, Qt::DashLine));
+            graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
+        }
+        setSeries(graph, points);
+    }
+    m_method->setVisible(!metrics.extra.empty());
+}
+
 void TrainingCharts::redraw() {
-    for (QCustomPlot* plot : {m_loss, m_learning_rate, m_grad_norm, m_throughput}) {
+    for (QCustomPlot* plot : {m_loss, m_learning_rate, m_grad_norm, m_throughput, m_method}) {
         plot->clearGraphs();
     }
     int colour_index = 1;
@@ -130,7 +148,8 @@ void TrainingCharts::redraw() {
         drawRun(overlay, colour_index++, false);
     }
     drawRun(m_current, 0, true);
-    for (QCustomPlot* plot : {m_loss, m_learning_rate, m_grad_norm, m_throughput}) {
+    drawMethodSeries(m_current.metrics);
+    for (QCustomPlot* plot : {m_loss, m_learning_rate, m_grad_norm, m_throughput, m_method}) {
         plot->rescaleAxes();
         plot->replot(QCustomPlot::rpQueuedReplot);
     }
@@ -142,6 +161,7 @@ void TrainingCharts::retranslateUi() {
         {m_learning_rate, tr("Learning rate")},
         {m_grad_norm, tr("Gradient norm")},
         {m_throughput, tr("Tokens per second")},
+        {m_method, tr("Method metrics (accuracy, margin, rewards)")},
     };
     for (const auto& [plot, title] : titles) {
         if (auto* element = qobject_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0))) {

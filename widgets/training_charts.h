@@ -1,7 +1,9 @@
 #pragma once
 // The Training panel's live charts (QCustomPlot): loss with eval loss, learning rate, gradient norm
 // and tokens per second, against the optimizer step. The current run is drawn bold; runs checked
-// in the history are overlaid in their own colours. Loss curves can be smoothed (EMA).
+// in the history are overlaid in their own colours. Loss curves can be smoothed (EMA). A fifth plot,
+// shown only when the current run reports them, draws its method's own numbers (DPO's accuracy and
+// margin, a reward model's, RL's...), one legend entry per field.
 
 #include "backend/runs/metrics_stream.h"
 
@@ -38,6 +40,8 @@ public:
     QCustomPlot* learningRatePlot() const { return m_learning_rate; }
     QCustomPlot* gradNormPlot() const { return m_grad_norm; }
     QCustomPlot* throughputPlot() const { return m_throughput; }
+    /// The method-specific plot (hidden when the current run has no such numbers).
+    QCustomPlot* methodPlot() const { return m_method; }
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -47,11 +51,13 @@ private:
     void retranslateUi();
     void redraw();
     void drawRun(const Curve& curve, int colour_index, bool current);
+    void drawMethodSeries(const runs::RunMetrics& metrics);
 
     QCustomPlot* m_loss = nullptr;
     QCustomPlot* m_learning_rate = nullptr;
     QCustomPlot* m_grad_norm = nullptr;
     QCustomPlot* m_throughput = nullptr;
+    QCustomPlot* m_method = nullptr;
     QSlider* m_smoothing_slider = nullptr;
     QLabel* m_smoothing_label = nullptr;
     double m_smoothing = 0.6;

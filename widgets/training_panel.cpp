@@ -35,7 +35,6 @@
 #include <QScrollArea>
 #include <QSpinBox>
 #include <QSplitter>
-#include <QStandardItemModel>
 #include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -111,6 +110,7 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
     connect(m_checkpoint_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &TrainingPanel::updateButtons);
     retranslateUi();
+    updateMethodFields();
     updateButtons();
 }
 
@@ -173,11 +173,7 @@ QWidget* TrainingPanel::createFormPanel() {
     m_method->addItem(QString(), static_cast<int>(runs::TrainingMethod::Sft));
     m_method->addItem(QString(), static_cast<int>(runs::TrainingMethod::RewardModel));
     m_method->addItem(QString(), static_cast<int>(runs::TrainingMethod::Dpo));
-    // The trainer runs SFT so far; the reward model and DPO are listed, greyed out, until it does.
-    if (auto* methods = qobject_cast<QStandardItemModel*>(m_method->model())) {
-        methods->item(1)->setEnabled(false);
-        methods->item(2)->setEnabled(false);
-    }
+    m_method->addItem(QString(), static_cast<int>(runs::TrainingMethod::Rl));
     m_method_caption = new QLabel(method_group);
     method_form->addRow(m_method_caption, m_method);
     m_lora = new QCheckBox(method_group);
@@ -186,16 +182,43 @@ QWidget* TrainingPanel::createFormPanel() {
     m_lora_rank = spinBox(method_group, 1, 512, 16);
     m_lora_alpha = spinBox(method_group, 1, 1024, 32);
     m_lora_dropout = fractionBox(method_group, 0.05);
+    m_dpo_beta = new QDoubleSpinBox(method_group);
+    m_dpo_beta->setRange(0.001, 10.0);
+    m_dpo_beta->setDecimals(3);
+    m_dpo_beta->setSingleStep(0.01);
+    m_dpo_beta->setValue(0.1);
+    m_reward_model_dir = new QLineEdit(method_group);
+    m_reward_model_button = new QPushButton(method_group);
+    connect(m_reward_model_button, &QPushButton::clicked, this, &TrainingPanel::chooseRewardModelDirectory);
+    auto* reward_model_row = new QWidget(method_group);
+    auto* reward_model_layout = new QHBoxLayout(reward_model_row);
+    reward_model_layout->setContentsMargins(0, 0, 0, 0);
+    reward_model_layout->addWidget(m_reward_model_dir, 1);
+    reward_model_layout->addWidget(m_reward_model_button);
+    m_samples_per_prompt = spinBox(method_group, 2, 64, 4);
+    m_kl_coef = new QDoubleSpinBox(method_group);
+    m_kl_coef->setRange(0.0, 10.0);
+    m_kl_coef->setDecimals(3);
+    m_kl_coef->setSingleStep(0.01);
+    m_kl_coef->setValue(0.05);
     const std::pair<QWidget*, const char*> method_rows[] = {
         {m_lora_rank, QT_TR_NOOP("LoRA rank:")},
         {m_lora_alpha, QT_TR_NOOP("LoRA alpha:")},
         {m_lora_dropout, QT_TR_NOOP("LoRA dropout:")},
+        {m_dpo_beta, QT_TR_NOOP("DPO beta:")},
+        {reward_model_row, QT_TR_NOOP("Reward model:")},
+        {m_samples_per_prompt, QT_TR_NOOP("Samples per prompt:")},
+        {m_kl_coef, QT_TR_NOOP("KL coefficient:")},
     };
     for (const auto& [field, caption] : method_rows) {
         auto* label = new QLabel(method_group);
         m_form_captions.emplace_back(label, caption);
         method_form->addRow(label, field);
     }
+    m_method_form = method_form;
+    m_dpo_fields = {m_dpo_beta};
+    m_rl_fields = {reward_model_row, m_samples_per_prompt, m_kl_coef};
+    connect(m_method, &QComboBox::currentIndexChanged, this, &TrainingPanel::updateMethodFields);
     form_layout->addWidget(method_group);
 
     auto* hyper_group = new QGroupBox(form_widget);
@@ -323,12 +346,16 @@ QWidget* TrainingPanel::createResultsPanel() {
     m_checkpoint_view = new QListView(history_page);
     m_checkpoint_view->setModel(m_checkpoints);
     m_chat_button = new QPushButton(history_page);
+    m_evaluate_button = new QPushButton(history_page);
     m_export_button = new QPushButton(history_page);
     connect(m_chat_button, &QPushButton::clicked, this,
             [this] { emit chatRequested(selectedCheckpointPath()); });
+    connect(m_evaluate_button, &QPushButton::clicked, this,
+            [this] { emit evaluateRequested(selectedCheckpointPath()); });
     connect(m_export_button, &QPushButton::clicked, this, &TrainingPanel::exportSelectedCheckpoint);
     checkpoint_box->addWidget(m_checkpoint_view, 1);
     checkpoint_box->addWidget(m_chat_button);
+    checkpoint_box->addWidget(m_evaluate_button);
     checkpoint_box->addWidget(m_export_button);
     history_layout->addLayout(checkpoint_box, 2);
     tabs->addTab(history_page, QString());
@@ -381,6 +408,24 @@ void TrainingPanel::setModelDirectory(const QString& model_dir) {
     applyPreset(preset_index);
 }
 
+void TrainingPanel::updateMethodFields() {
+    const auto method = static_cast<runs::TrainingMethod>(m_method->currentData().toInt());
+    for (QWidget* field : m_dpo_fields)
+        m_method_form->setRowVisible(field, method == runs::TrainingMethod::Dpo);
+    for (QWidget* field : m_rl_fields)
+        m_method_form->setRowVisible(field, method == runs::TrainingMethod::Rl);
+    updateMemoryEstimate();
+}
+
+void TrainingPanel::chooseRewardModelDirectory() {
+    const QString dir = QFileDialog::getExistingDirectory(
+        this, tr("Choose a reward model folder (the output of a reward-model run)"),
+        m_reward_model_dir->text());
+    if (!dir.isEmpty()) {
+        m_reward_model_dir->setText(dir);
+    }
+}
+
 void TrainingPanel::applyPreset(int index) {
     const auto& presets = runs::trainingPresets();
     if (index < 0 || index >= static_cast<int>(presets.size())) {
@@ -422,6 +467,10 @@ runs::RunSetup TrainingPanel::currentSetup() const {
     setup.seed = m_seed->value();
     setup.device = m_device->currentData().toString().toStdString();
     setup.dtype = m_dtype->currentData().toString().toStdString();
+    setup.dpo_beta = m_dpo_beta->value();
+    setup.rl_reward_model_dir = m_reward_model_dir->text().toStdString();
+    setup.rl_samples_per_prompt = m_samples_per_prompt->value();
+    setup.rl_kl_coef = m_kl_coef->value();
     return setup;
 }
 
@@ -498,8 +547,14 @@ bool TrainingPanel::startRun() {
         setStatus(tr("Cannot create the run folder %1.").arg(run_dir), true);
         return false;
     }
-    const QString format =
-        setup.method == runs::TrainingMethod::Sft ? QStringLiteral("messages") : QStringLiteral("preference");
+    if (setup.method == runs::TrainingMethod::Rl && setup.rl_reward_model_dir.empty()) {
+        setStatus(tr("Choose the reward model that scores the samples."), true);
+        return false;
+    }
+    // Reward models and DPO learn from preference pairs; SFT from conversations, RL from their prompts.
+    const bool pairs =
+        setup.method == runs::TrainingMethod::RewardModel || setup.method == runs::TrainingMethod::Dpo;
+    const QString format = pairs ? QStringLiteral("preference") : QStringLiteral("messages");
     std::vector<TrainingJob::Command> preparation;
     for (const TrainingSourceModel::Source& source : sources) {
         if (source.is_file) {
@@ -696,6 +751,7 @@ void TrainingPanel::updateButtons() {
     m_resume_button->setEnabled(!running && resumable);
     const bool has_checkpoint = m_checkpoint_view->currentIndex().isValid();
     m_chat_button->setEnabled(has_checkpoint);
+    m_evaluate_button->setEnabled(has_checkpoint);
     m_export_button->setEnabled(has_checkpoint && !m_export_job->isRunning());
 }
 
@@ -722,14 +778,17 @@ void TrainingPanel::retranslateUi() {
     m_preset_caption->setText(tr("&Preset:"));
     m_preset_caption->setBuddy(m_preset);
     m_data_caption->setText(
-        tr("Datasets of the project (conversations for SFT, preference pairs for the reward model "
-           "and DPO) and JSONL files:"));
+        tr("Datasets of the project (conversations for SFT and RL, preference pairs for the reward "
+           "model and DPO) and JSONL files:"));
     m_add_file_button->setText(tr("Add JSONL file…"));
     m_method_caption->setText(tr("&Method:"));
     m_method_caption->setBuddy(m_method);
     m_method->setItemText(0, tr("Supervised fine-tuning (SFT)"));
-    m_method->setItemText(1, tr("Reward model (coming)"));
-    m_method->setItemText(2, tr("DPO (coming)"));
+    m_method->setItemText(1, tr("Reward model"));
+    m_method->setItemText(2, tr("DPO (direct preference optimization)"));
+    m_method->setItemText(3, tr("RL with a reward model"));
+    m_reward_model_dir->setPlaceholderText(tr("A reward model folder"));
+    m_reward_model_button->setText(tr("Choose…"));
     m_lora->setText(tr("&LoRA (train small adapters; the base model stays frozen)"));
     m_packing->setText(tr("fewer padding tokens"));
     m_schedule->setItemText(0, tr("cosine"));
@@ -742,6 +801,7 @@ void TrainingPanel::retranslateUi() {
     m_stop_button->setText(tr("S&top"));
     m_resume_button->setText(tr("&Resume"));
     m_chat_button->setText(tr("Chat with it"));
+    m_evaluate_button->setText(tr("Evaluate it"));
     m_export_button->setText(tr("Export…"));
     if (auto* tabs = findChild<QTabWidget*>(QStringLiteral("resultTabs"))) {
         tabs->setTabText(0, tr("Run history"));

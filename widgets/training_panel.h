@@ -1,6 +1,7 @@
 #pragma once
 // The Training panel: choose a base model (or checkpoint), the project's datasets or JSONL files
-// and a method (SFT, reward model, DPO); hyperparameters with presets per model; device and a
+// and a method (SFT, reward model, DPO, RL with a reward model; each method's own fields shown only
+// for it); hyperparameters with presets per model; device and a
 // memory estimate before starting. Start, stop and resume run the trainer (`vietllm-cli train`)
 // as a child process whose JSON-line progress feeds live charts. Below: the run history (every
 // run folder of the project, with overlay of several runs on the charts) and the selected run's
@@ -13,10 +14,12 @@
 #include <QTimer>
 #include <QWidget>
 #include <optional>
+#include <vector>
 
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QListView;
@@ -74,15 +77,20 @@ public:
     QComboBox* presetBox() const { return m_preset; }
     QComboBox* methodBox() const { return m_method; }
     QCheckBox* loraBox() const { return m_lora; }
+    QDoubleSpinBox* dpoBetaBox() const { return m_dpo_beta; }
+    QSpinBox* samplesPerPromptBox() const { return m_samples_per_prompt; }
     QLabel* memoryLabel() const { return m_memory_label; }
     QLabel* statusLabel() const { return m_status_label; }
     QPushButton* startButton() const { return m_start_button; }
     QPushButton* stopButton() const { return m_stop_button; }
     QPushButton* resumeButton() const { return m_resume_button; }
+    QPushButton* evaluateButton() const { return m_evaluate_button; }
 
 signals:
     /// "Chat with it" on a checkpoint: its folder (a full model or a LoRA adapter).
     void chatRequested(const QString& checkpoint_dir);
+    /// "Evaluate it" on a checkpoint: its folder, to choose in the Evaluation panel.
+    void evaluateRequested(const QString& checkpoint_dir);
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -94,6 +102,8 @@ private:
     void chooseModelDirectory();
     void addDataFile();
     void applyPreset(int index);
+    void updateMethodFields();
+    void chooseRewardModelDirectory();
     void updateMemoryEstimate();
     void updateButtons();
     void updateCharts();
@@ -134,6 +144,14 @@ private:
     QSpinBox* m_lora_rank = nullptr;
     QSpinBox* m_lora_alpha = nullptr;
     QDoubleSpinBox* m_lora_dropout = nullptr;
+    QFormLayout* m_method_form = nullptr;
+    QDoubleSpinBox* m_dpo_beta = nullptr;
+    QLineEdit* m_reward_model_dir = nullptr;
+    QPushButton* m_reward_model_button = nullptr;
+    QSpinBox* m_samples_per_prompt = nullptr;
+    QDoubleSpinBox* m_kl_coef = nullptr;
+    std::vector<QWidget*> m_dpo_fields;  ///< rows shown only for DPO
+    std::vector<QWidget*> m_rl_fields;   ///< rows shown only for RL
     QLineEdit* m_learning_rate = nullptr;
     QSpinBox* m_epochs = nullptr;
     QSpinBox* m_max_steps = nullptr;
@@ -157,6 +175,7 @@ private:
     QTableView* m_history_view = nullptr;
     QListView* m_checkpoint_view = nullptr;
     QPushButton* m_chat_button = nullptr;
+    QPushButton* m_evaluate_button = nullptr;
     QPushButton* m_export_button = nullptr;
     QPlainTextEdit* m_log = nullptr;
     std::vector<std::pair<QLabel*, const char*>> m_form_captions;

@@ -8,6 +8,7 @@
 #include "backend/store/annotation_export.h"
 #include "backend/store/consensus_store.h"
 #include "backend/store/packs.h"
+#include "backend/store/ranking_queue.h"
 
 #include <nlohmann/json.hpp>
 
@@ -25,6 +26,10 @@ constexpr const char* kAnnotateUsage =
     "usage: vietllm-cli annotate SUBCOMMAND ... [options]\n"
     "Offline annotation by several annotators with task packs (*.vlpack), and what their votes say.\n"
     "\n"
+    "  tasks PROJECT [--dataset NAME] [--min-replies N] [--required N] [--json]\n"
+    "            create a ranking task for every message with N (default 2) to 4 replies that has\n"
+    "            none yet (tree nodes, preference prompts; --required rankings each, default 3),\n"
+    "            then print the tasks by status; running it again only adds what is new\n"
     "  pack-export PROJECT --out PACK --annotator NAME [--dataset NAME] [--tasks ranking,labels]\n"
     "              [--limit N] [--redundancy N] [--instructions FILE]\n"
     "            write a task pack for one annotator: up to N (default 50) ranking tasks and/or\n"
@@ -97,6 +102,35 @@ nlohmann::ordered_json optionalJson(const std::optional<double>& value) {
 
 int printJson(const nlohmann::ordered_json& value) {
     std::cout << value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    return std::cout.flush() ? 0 : 1;
+}
+
+int runTasks(const Arguments& args) {
+    const ParsedOptions options(args, {"dataset", "min-replies", "required"}, {"json"});
+    const std::string file = positionals(options, 1, 1, "PROJECT")[0];
+    store::ProjectStore project = store::ProjectStore::open(file, store::OpenMode::ReadWrite);
+    const std::optional<std::int64_t> dataset_id = datasetOption(project, options);
+    const std::size_t min_replies = countOption(options, "min-replies", 2);
+    if (min_replies < 2 || min_replies > store::kMaxRankingCandidates) {
+        throw UserError("--min-replies must be 2 to " + std::to_string(store::kMaxRankingCandidates) +
+                        ", not " + std::to_string(min_replies));
+    }
+    const std::size_t required = countOption(options, "required", 3);
+    if (required < 1) {
+        throw UserError("--required must be at least 1");
+    }
+    const std::int64_t created =
+        store::createRankingTasks(project, dataset_id, static_cast<int>(required), min_replies);
+    const store::RankingTaskCounts counts = store::rankingTaskCounts(project, dataset_id);
+    if (options.hasFlag("json")) {
+        return printJson({{"created", created},
+                          {"open", counts.open},
+                          {"done", counts.done},
+                          {"cancelled", counts.cancelled},
+                          {"total", counts.open + counts.done + counts.cancelled}});
+    }
+    std::cout << "created " << created << " ranking tasks; " << counts.open << " open, " << counts.done
+              << " done, " << counts.cancelled << " cancelled\n";
     return std::cout.flush() ? 0 : 1;
 }
 
@@ -292,16 +326,22 @@ int runAnnotateCommand(const Arguments& args) {
         return args.empty() ? 2 : 0;
     }
     const std::map<std::string, int (*)(const Arguments&)> subcommands = {
-        {"pack-export", runPackExport}, {"pack-open", runPackOpen},
-        {"pack-return", runPackReturn}, {"merge", runMerge},
-        {"agreement", runAgreement},    {"leaderboard", runLeaderboard},
-        {"conflicts", runConflicts},    {"export", runExport},
+        {"tasks", runTasks},
+        {"pack-export", runPackExport},
+        {"pack-open", runPackOpen},
+        {"pack-return", runPackReturn},
+        {"merge", runMerge},
+        {"agreement", runAgreement},
+        {"leaderboard", runLeaderboard},
+        {"conflicts", runConflicts},
+        {"export", runExport},
     };
     const auto found = subcommands.find(args[0]);
     if (found == subcommands.end()) {
         throw UserError(
             "unknown subcommand '" + args[0] +
-            "' (pack-export, pack-open, pack-return, merge, agreement, leaderboard, conflicts, export)");
+            "' (tasks, pack-export, pack-open, pack-return, merge, agreement, leaderboard, conflicts, "
+            "export)");
     }
     return found->second(Arguments(args.begin() + 1, args.end()));
 }

@@ -4,15 +4,19 @@
 #include "app/cli/data_build_commands.h"
 
 #include "app/cli/options.h"
+#include "app/cli/step_options.h"
 #include "backend/common/errors.h"
 #include "backend/databuild/clean.h"
 #include "backend/databuild/decontaminate.h"
 #include "backend/databuild/dedup.h"
 #include "backend/databuild/export.h"
 
-#include <cstdlib>
 #include <iostream>
 #include <set>
+
+#ifdef VIETLLM_CARD_CHARTS
+#include "app/cli/charts/card_chart_painter.h"
+#endif
 
 namespace vietllm::cli {
 
@@ -57,7 +61,13 @@ constexpr const char* kDedupUsage =
     "  --shingle-size N      syllables per shingle (default 5)\n"
     "  --permutations N      MinHash hash functions (default 128)\n"
     "  --seed N              MinHash seed (default 1)\n"
-    "  --exact-only          no near-duplicate detection\n\n";
+    "  --exact-only          no near-duplicate detection\n"
+    "  --signatures-out FILE also write every record's keys (exact hash, MinHash) to FILE, for a merge\n"
+    "  --merge-shards SIG[,SIG...]\n"
+    "                        the cross-shard pass: the signature files of 'dedup --shard I/N\n"
+    "                        --signatures-out' runs over the same IN... (or of runs over parts of IN...,\n"
+    "                        in order); writes OUT and the side file exactly as one unsharded run\n"
+    "                        (keys are read, not computed; --threshold applies)\n\n";
 
 constexpr const char* kDecontaminateUsage =
     "usage: vietllm-cli data decontaminate IN... OUT --against FILE[,FILE...] [options]\n"
@@ -79,66 +89,12 @@ constexpr const char* kExportUsage =
     "  --valid-fraction X         share of source items in validation (default 0.05)\n"
     "  --seed N                   split seed (default 42)\n"
     "  --name NAME                dataset card title (default: OUTDIR's name)\n"
-    "  --summary FILE[,FILE...]   summaries of earlier steps (--summary-out) listed as filters\n\n";
+    "  --summary FILE[,FILE...]   summaries of earlier steps (--summary-out) listed as filters\n"
+    "The card links PNG charts (lengths of user and assistant turns, records per source and per\n"
+    "language) drawn into OUTDIR when vietllm-cli is built with the GUI libraries.\n\n";
 
 const std::set<std::string> kCommonValues = {"format", "to", "shard", "threads", "batch-size", "summary-out"};
 const std::set<std::string> kCommonFlags = {"skip-bad", "help"};
-
-std::set<std::string> withCommon(std::set<std::string> names, const std::set<std::string>& common) {
-    names.insert(common.begin(), common.end());
-    return names;
-}
-
-double doubleOption(const ParsedOptions& options, const std::string& name, double fallback, double low,
-                    double high) {
-    const auto value = options.value(name);
-    if (!value) {
-        return fallback;
-    }
-    char* end = nullptr;
-    const double parsed = std::strtod(value->c_str(), &end);
-    if (value->empty() || *end != '\0' || !(parsed >= low && parsed <= high)) {
-        throw UserError("--" + name + ": '" + *value + "' is not a number from " + std::to_string(low) +
-                        " to " + std::to_string(high));
-    }
-    return parsed;
-}
-
-std::size_t countOption(const ParsedOptions& options, const std::string& name, std::size_t fallback,
-                        std::size_t low) {
-    const auto value = options.value(name);
-    if (!value) {
-        return fallback;
-    }
-    if (value->empty() || value->find_first_not_of("0123456789") != std::string::npos || value->size() > 18 ||
-        std::stoull(*value) < low) {
-        throw UserError("--" + name + ": '" + *value + "' is not a whole number of at least " +
-                        std::to_string(low));
-    }
-    return static_cast<std::size_t>(std::stoull(*value));
-}
-
-data::Format formatValue(const std::string& name, const std::string& value) {
-    const data::Format format = data::parseFormat(value);
-    if (format == data::Format::Invalid) {
-        throw UserError("--" + name + ": unknown format '" + value +
-                        "'; known formats: " + data::formatNameList());
-    }
-    return format;
-}
-
-std::vector<std::string> commaList(const std::string& text) {
-    std::vector<std::string> items;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        const std::size_t comma = std::min(text.find(',', start), text.size());
-        if (comma > start) {
-            items.push_back(text.substr(start, comma - start));
-        }
-        start = comma + 1;
-    }
-    return items;
-}
 
 // What every step reads and writes; OUT is the last positional argument.
 struct CommonSettings {
@@ -156,8 +112,8 @@ CommonSettings commonSettings(const ParsedOptions& options, const std::string& s
     CommonSettings settings;
     settings.input.paths.assign(positional.begin(), positional.end() - 1);
     settings.output = positional.back();
-    settings.input.format = formatValue("format", options.value("format").value_or("messages"));
-    settings.output_format = options.value("to") ? formatValue("to", *options.value("to"))
+    settings.input.format = formatOption("format", options.value("format").value_or("messages"));
+    settings.output_format = options.value("to") ? formatOption("to", *options.value("to"))
                                                  : databuild::naturalOutputFormat(settings.input.format);
     settings.input.skip_bad = options.hasFlag("skip-bad");
     if (const auto shard = options.value("shard")) {
@@ -202,28 +158,53 @@ nlohmann::ordered_json runClean(const ParsedOptions& options) {
     if (clean.pii == databuild::PiiPolicy::Invalid) {
         throw UserError("--pii: '" + pii + "' is not redact, drop or keep");
     }
-    clean.max_toxicity = doubleOption(options, "max-toxicity", clean.max_toxicity, 0, 1);
+    clean.max_toxicity = numberOption(options, "max-toxicity", clean.max_toxicity, 0, 1);
     clean.min_vietnamese_syllable_ratio =
-        doubleOption(options, "min-vietnamese-syllable-ratio", clean.min_vietnamese_syllable_ratio, 0, 1);
+        numberOption(options, "min-vietnamese-syllable-ratio", clean.min_vietnamese_syllable_ratio, 0, 1);
     clean.max_duplicate_line_ratio =
-        doubleOption(options, "max-duplicate-line-ratio", clean.max_duplicate_line_ratio, 0, 1);
+        numberOption(options, "max-duplicate-line-ratio", clean.max_duplicate_line_ratio, 0, 1);
     clean.min_chars = countOption(options, "min-chars", clean.min_chars, 0);
     clean.max_chars = countOption(options, "max-chars", clean.max_chars, 0);
     return report(databuild::runClean(job), settings);
 }
 
+nlohmann::ordered_json runDedupMerge(const ParsedOptions& options, const CommonSettings& settings) {
+    for (const char* name : {"shingle-size", "permutations", "seed", "signatures-out", "shard"}) {
+        if (options.value(name)) {
+            throw UserError(std::string("--") + name +
+                            ": not with --merge-shards (the signature files hold the shards' settings)");
+        }
+    }
+    if (options.hasFlag("exact-only")) {
+        throw UserError(
+            "--exact-only: not with --merge-shards (the signature files hold the shards' settings)");
+    }
+    databuild::DedupMergeJob job;
+    job.input = settings.input;
+    job.signature_paths = commaList(*options.value("merge-shards"));
+    job.output_path = settings.output;
+    job.output_format = settings.output_format;
+    job.duplicates_path = options.value("duplicates").value_or(settings.output + ".duplicates.jsonl");
+    job.threshold = numberOption(options, "threshold", job.threshold, 0.01, 1);
+    return report(databuild::runDedupMerge(job), settings);
+}
+
 nlohmann::ordered_json runDedup(const ParsedOptions& options) {
     const CommonSettings settings = commonSettings(options, "dedup");
+    if (options.value("merge-shards")) {
+        return runDedupMerge(options, settings);
+    }
     databuild::DedupJob job;
     job.input = settings.input;
     job.output_path = settings.output;
     job.output_format = settings.output_format;
     job.duplicates_path = options.value("duplicates").value_or(settings.output + ".duplicates.jsonl");
-    job.options.threshold = doubleOption(options, "threshold", job.options.threshold, 0.01, 1);
+    job.options.threshold = numberOption(options, "threshold", job.options.threshold, 0.01, 1);
     job.options.shingle_size = countOption(options, "shingle-size", job.options.shingle_size, 1);
     job.options.permutations = countOption(options, "permutations", job.options.permutations, 1);
     job.options.seed = countOption(options, "seed", job.options.seed, 0);
     job.options.near = !options.hasFlag("exact-only");
+    job.signatures_path = options.value("signatures-out").value_or("");
     return report(databuild::runDedup(job), settings);
 }
 
@@ -253,10 +234,16 @@ nlohmann::ordered_json runExport(const ParsedOptions& options) {
     if (job.kind == databuild::ExportKind::Invalid) {
         throw UserError("--kind: '" + kind + "' is not sft or preference");
     }
-    job.valid_fraction = doubleOption(options, "valid-fraction", job.valid_fraction, 0, 0.99);
+    job.valid_fraction = numberOption(options, "valid-fraction", job.valid_fraction, 0, 0.99);
     job.seed = countOption(options, "seed", job.seed, 0);
     job.dataset_name = options.value("name").value_or("");
     job.summary_paths = commaList(options.value("summary").value_or(""));
+#ifdef VIETLLM_CARD_CHARTS
+    const CardChartPainter painter;
+    job.chart_renderer = [&painter](const databuild::CardChart& chart, const std::string& path) {
+        painter.draw(chart, path);
+    };
+#endif
     return report(databuild::runExport(job), settings);
 }
 
@@ -268,20 +255,21 @@ bool isDataBuildStep(const std::string& step) {
 
 StepOptionNames dataBuildOptionNames(const std::string& step) {
     if (step == "clean") {
-        return {withCommon({"dropped", "lang", "pii", "max-toxicity", "min-vietnamese-syllable-ratio",
-                            "max-duplicate-line-ratio", "min-chars", "max-chars", "tone-style"},
-                           kCommonValues),
-                withCommon({"fix-legacy", "no-normalize"}, kCommonFlags)};
+        return {withNames({"dropped", "lang", "pii", "max-toxicity", "min-vietnamese-syllable-ratio",
+                           "max-duplicate-line-ratio", "min-chars", "max-chars", "tone-style"},
+                          kCommonValues),
+                withNames({"fix-legacy", "no-normalize"}, kCommonFlags)};
     }
     if (step == "dedup") {
-        return {
-            withCommon({"duplicates", "threshold", "shingle-size", "permutations", "seed"}, kCommonValues),
-            withCommon({"exact-only"}, kCommonFlags)};
+        return {withNames({"duplicates", "threshold", "shingle-size", "permutations", "seed",
+                           "signatures-out", "merge-shards"},
+                          kCommonValues),
+                withNames({"exact-only"}, kCommonFlags)};
     }
     if (step == "decontaminate") {
-        return {withCommon({"against", "matches", "ngram", "min-tokens"}, kCommonValues), kCommonFlags};
+        return {withNames({"against", "matches", "ngram", "min-tokens"}, kCommonValues), kCommonFlags};
     }
-    return {withCommon({"kind", "valid-fraction", "seed", "name", "summary"}, kCommonValues), kCommonFlags};
+    return {withNames({"kind", "valid-fraction", "seed", "name", "summary"}, kCommonValues), kCommonFlags};
 }
 
 nlohmann::ordered_json runDataBuildJob(const std::string& step, const ParsedOptions& options) {

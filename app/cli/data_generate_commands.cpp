@@ -3,14 +3,14 @@
 
 #include "app/cli/data_generate_commands.h"
 
+#include "app/cli/local_engine.h"
+#include "app/cli/step_options.h"
 #include "backend/common/errors.h"
 #include "backend/databuild/evol_instruct.h"
 #include "backend/databuild/harvest.h"
 #include "backend/databuild/self_instruct.h"
 
-#include <cstdlib>
 #include <iostream>
-#include <limits>
 
 namespace vietllm::cli {
 
@@ -74,7 +74,11 @@ constexpr const char* kSelfInstructUsage =
     "  --rouge-threshold X    (default 0.7)\n"
     "  --min-words N          (default 4); --max-words N (default 150)\n"
     "  --eliminated FILE      side file (default OUT.eliminated.jsonl)\n"
-    "  --source NAME          provenance source (default self-instruct); --licence ID\n\n";
+    "  --source NAME          provenance source (default self-instruct); --licence ID\n"
+    "  --pool FILE            the instruction pool: used when FILE exists (same settings and seeds),\n"
+    "                         else generated and written there\n"
+    "  --shard I/N            (needs --pool) the pool is made once (the first shard to finish it wins)\n"
+    "                         and every shard writes the inputs and outputs of its share of it\n\n";
 
 constexpr const char* kEvolUsage =
     "usage: vietllm-cli data evol-instruct IN... OUT --endpoint URL --model NAME [options]\n"
@@ -92,87 +96,46 @@ constexpr const char* kEvolUsage =
     "  --eliminated FILE      side file (default OUT.eliminated.jsonl)\n"
     "  --shard I/N            only records whose id hashes to I modulo N\n\n";
 
-const std::set<std::string> kModelValues = {"endpoint",    "model",       "concurrency", "cache",
-                                            "api-key-env", "temperature", "max-tokens",  "seed",
-                                            "rpm",         "tpm",         "price-in",    "price-out",
-                                            "timeout-ms",  "max-retries", "batch-items", "summary-out"};
+const std::set<std::string> kModelValues = {
+    "endpoint",   "model",       "concurrency", "cache",       "api-key-env",     "temperature",
+    "max-tokens", "seed",        "rpm",         "tpm",         "price-in",        "price-out",
+    "timeout-ms", "max-retries", "batch-items", "summary-out", kLocalModelOption, kLocalModelTimeoutOption};
 const std::set<std::string> kModelFlags = {"stream", "help"};
 
-std::set<std::string> merged(std::set<std::string> names, const std::set<std::string>& more) {
-    names.insert(more.begin(), more.end());
-    return names;
-}
-
-double numberValue(const ParsedOptions& options, const std::string& name, double fallback, double low,
-                   double high) {
-    const std::optional<std::string> value = options.value(name);
-    if (!value) {
-        return fallback;
-    }
-    char* end = nullptr;
-    const double parsed = std::strtod(value->c_str(), &end);
-    if (value->empty() || *end != '\0' || !(parsed >= low && parsed <= high)) {
-        throw UserError("--" + name + ": '" + *value + "' is not a number from " + std::to_string(low) +
-                        " to " + std::to_string(high));
-    }
-    return parsed;
-}
-
-std::size_t countValue(const ParsedOptions& options, const std::string& name, std::size_t fallback,
-                       std::size_t low) {
-    const std::optional<std::string> value = options.value(name);
-    if (!value) {
-        return fallback;
-    }
-    if (value->empty() || value->find_first_not_of("0123456789") != std::string::npos || value->size() > 18 ||
-        std::stoull(*value) < low) {
-        throw UserError("--" + name + ": '" + *value + "' is not a whole number of at least " +
-                        std::to_string(low));
-    }
-    return static_cast<std::size_t>(std::stoull(*value));
-}
-
-std::vector<std::string> listValue(const std::string& text) {
-    std::vector<std::string> items;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        const std::size_t comma = std::min(text.find(',', start), text.size());
-        if (comma > start) {
-            items.push_back(text.substr(start, comma - start));
-        }
-        start = comma + 1;
-    }
-    return items;
-}
-
 // The endpoint settings shared by the model steps; `output` names the default cache.
+// With --local-model, `engine` receives the engine server, which must outlive the step.
 databuild::ModelStepOptions modelOptions(const ParsedOptions& options, const std::string& output,
                                          bool required, std::int64_t default_max_tokens,
-                                         const StepRunContext& context) {
+                                         const StepRunContext& context,
+                                         std::unique_ptr<LocalEngineServer>& engine) {
     databuild::ModelStepOptions model;
     net::ChatClientOptions& client = model.client;
-    if (required || options.value("endpoint")) {
+    const bool local = required && options.value(kLocalModelOption);
+    if (!local && (required || options.value("endpoint"))) {
         client.endpoint = options.requiredValue("endpoint");
         client.model = options.requiredValue("model");
     }
     client.api_key_env = options.value("api-key-env").value_or("");
-    client.concurrency = static_cast<int>(countValue(options, "concurrency", 4, 1));
-    client.max_retries = static_cast<int>(countValue(options, "max-retries", 5, 0));
-    client.timeout_ms = static_cast<std::int64_t>(countValue(options, "timeout-ms", 300000, 1));
-    client.limits.requests_per_minute = numberValue(options, "rpm", 0, 0, 1e9);
-    client.limits.tokens_per_minute = numberValue(options, "tpm", 0, 0, 1e12);
-    client.input_usd_per_mtok = numberValue(options, "price-in", 0, 0, 1e6);
-    client.output_usd_per_mtok = numberValue(options, "price-out", 0, 0, 1e6);
+    client.concurrency = static_cast<int>(countOption(options, "concurrency", 4, 1));
+    client.max_retries = static_cast<int>(countOption(options, "max-retries", 5, 0));
+    client.timeout_ms = static_cast<std::int64_t>(countOption(options, "timeout-ms", 300000, 1));
+    client.limits.requests_per_minute = numberOption(options, "rpm", 0, 0, 1e9);
+    client.limits.tokens_per_minute = numberOption(options, "tpm", 0, 0, 1e12);
+    client.input_usd_per_mtok = numberOption(options, "price-in", 0, 0, 1e6);
+    client.output_usd_per_mtok = numberOption(options, "price-out", 0, 0, 1e6);
     client.stream = options.hasFlag("stream");
     client.cache_path = options.value("cache").value_or(output + ".cache.sqlite");
-    model.temperature = numberValue(options, "temperature", 0.7, 0, 2);
-    model.max_tokens = static_cast<std::int64_t>(countValue(options, "max-tokens", default_max_tokens, 1));
-    model.seed = countValue(options, "seed", 1, 0);
-    model.batch_items = countValue(options, "batch-items", model.batch_items, 1);
+    model.temperature = numberOption(options, "temperature", 0.7, 0, 2);
+    model.max_tokens = static_cast<std::int64_t>(countOption(options, "max-tokens", default_max_tokens, 1));
+    model.seed = countOption(options, "seed", 1, 0);
+    model.batch_items = countOption(options, "batch-items", model.batch_items, 1);
     if (const auto shard = options.value("shard")) {
         model.shard = databuild::parseShard(*shard);
     }
     model.on_progress = context.on_progress;
+    if (local) {
+        engine = startLocalModel(options, output, client);  // last: every option is checked
+    }
     return model;
 }
 
@@ -199,30 +162,31 @@ nlohmann::ordered_json runHarvestJob(const ParsedOptions& options, const StepRun
     job.licence = options.value("licence").value_or("");
     if (const auto tasks = options.value("tasks")) {
         job.tasks.clear();
-        for (const std::string& name : listValue(*tasks)) {
+        for (const std::string& name : commaList(*tasks)) {
             const databuild::HarvestTask task = databuild::parseHarvestTask(name);
             if (task == databuild::HarvestTask::Invalid) {
                 throw UserError("--tasks: unknown task '" + name + "' (known: title, summary, reverse)");
             }
             job.tasks.insert(task);
         }
-    } else if (!options.value("endpoint")) {
+    } else if (!options.value("endpoint") && !options.value(kLocalModelOption)) {
         job.tasks.erase(databuild::HarvestTask::Reverse);
     }
     const std::string lang = options.value("lang").value_or("vi");
     job.lang = lang == "any" ? "" : lang;
     job.min_vietnamese_syllable_ratio =
-        numberValue(options, "min-vietnamese-syllable-ratio", job.min_vietnamese_syllable_ratio, 0, 1);
-    job.min_passage_chars = countValue(options, "min-passage-chars", job.min_passage_chars, 1);
+        numberOption(options, "min-vietnamese-syllable-ratio", job.min_vietnamese_syllable_ratio, 0, 1);
+    job.min_passage_chars = countOption(options, "min-passage-chars", job.min_passage_chars, 1);
     job.max_passage_chars =
-        countValue(options, "max-passage-chars", job.max_passage_chars, job.min_passage_chars);
+        countOption(options, "max-passage-chars", job.max_passage_chars, job.min_passage_chars);
     job.max_passages_per_article =
-        countValue(options, "max-passages-per-article", job.max_passages_per_article, 0);
-    job.max_article_chars = countValue(options, "max-article-chars", job.max_article_chars, 1);
-    job.min_lead_chars = countValue(options, "min-lead-chars", job.min_lead_chars, 1);
-    job.min_body_chars = countValue(options, "min-body-chars", job.min_body_chars, 1);
+        countOption(options, "max-passages-per-article", job.max_passages_per_article, 0);
+    job.max_article_chars = countOption(options, "max-article-chars", job.max_article_chars, 1);
+    job.min_lead_chars = countOption(options, "min-lead-chars", job.min_lead_chars, 1);
+    job.min_body_chars = countOption(options, "min-body-chars", job.min_body_chars, 1);
     const bool reverse = job.tasks.count(databuild::HarvestTask::Reverse) > 0;
-    job.model = modelOptions(options, job.output_path, reverse, 256, context);
+    std::unique_ptr<LocalEngineServer> engine;
+    job.model = modelOptions(options, job.output_path, reverse, 256, context, engine);
     return databuild::runHarvest(job);
 }
 
@@ -232,16 +196,18 @@ nlohmann::ordered_json runSelfInstructJob(const ParsedOptions& options, const St
     job.seed_path = options.positional()[0];
     job.output_path = options.positional()[1];
     job.eliminated_path = options.value("eliminated").value_or("");
-    job.count = countValue(options, "count", job.count, 1);
-    job.max_requests = countValue(options, "max-requests", job.max_requests, 0);
-    job.examples = countValue(options, "examples", job.examples, 1);
-    job.machine_examples = countValue(options, "machine-examples", job.machine_examples, 0);
-    job.rouge_threshold = numberValue(options, "rouge-threshold", job.rouge_threshold, 0.01, 1);
-    job.min_words = countValue(options, "min-words", job.min_words, 1);
-    job.max_words = countValue(options, "max-words", job.max_words, job.min_words);
+    job.count = countOption(options, "count", job.count, 1);
+    job.max_requests = countOption(options, "max-requests", job.max_requests, 0);
+    job.examples = countOption(options, "examples", job.examples, 1);
+    job.machine_examples = countOption(options, "machine-examples", job.machine_examples, 0);
+    job.rouge_threshold = numberOption(options, "rouge-threshold", job.rouge_threshold, 0.01, 1);
+    job.min_words = countOption(options, "min-words", job.min_words, 1);
+    job.max_words = countOption(options, "max-words", job.max_words, job.min_words);
     job.source = options.value("source").value_or(job.source);
     job.licence = options.value("licence").value_or("");
-    job.model = modelOptions(options, job.output_path, true, 1024, context);
+    job.pool_path = options.value("pool").value_or("");
+    std::unique_ptr<LocalEngineServer> engine;
+    job.model = modelOptions(options, job.output_path, true, 1024, context, engine);
     return databuild::runSelfInstruct(job);
 }
 
@@ -251,16 +217,11 @@ nlohmann::ordered_json runEvolJob(const ParsedOptions& options, const StepRunCon
     job.input_paths.assign(options.positional().begin(), options.positional().end() - 1);
     job.output_path = options.positional().back();
     job.eliminated_path = options.value("eliminated").value_or("");
-    const std::string format = options.value("format").value_or("messages");
-    job.input_format = data::parseFormat(format);
-    if (job.input_format == data::Format::Invalid) {
-        throw UserError("--format: unknown format '" + format +
-                        "'; known formats: " + data::formatNameList());
-    }
-    job.rounds = countValue(options, "rounds", job.rounds, 1);
+    job.input_format = formatOption("format", options.value("format").value_or("messages"));
+    job.rounds = countOption(options, "rounds", job.rounds, 1);
     if (const auto operations = options.value("operations")) {
         job.operations.clear();
-        for (const std::string& name : listValue(*operations)) {
+        for (const std::string& name : commaList(*operations)) {
             const databuild::EvolOperation operation = databuild::parseEvolOperation(name);
             if (operation == databuild::EvolOperation::Invalid) {
                 throw UserError(
@@ -270,8 +231,9 @@ nlohmann::ordered_json runEvolJob(const ParsedOptions& options, const StepRunCon
             job.operations.push_back(operation);
         }
     }
-    job.rewrite_max_tokens = static_cast<std::int64_t>(countValue(options, "rewrite-max-tokens", 512, 1));
-    job.model = modelOptions(options, job.output_path, true, 1024, context);
+    job.rewrite_max_tokens = static_cast<std::int64_t>(countOption(options, "rewrite-max-tokens", 512, 1));
+    std::unique_ptr<LocalEngineServer> engine;
+    job.model = modelOptions(options, job.output_path, true, 1024, context, engine);
     return databuild::runEvolInstruct(job);
 }
 
@@ -289,22 +251,22 @@ bool isDataGenerateStep(const std::string& step) {
 
 StepOptionNames dataGenerateOptionNames(const std::string& step) {
     if (step == "harvest") {
-        return {merged({"tasks", "titles", "text-field", "title-field", "url-field", "licence", "source",
-                        "dropped", "lang", "min-vietnamese-syllable-ratio", "min-passage-chars",
-                        "max-passage-chars", "max-passages-per-article", "max-article-chars",
-                        "min-lead-chars", "min-body-chars", "shard"},
-                       kModelValues),
+        return {withNames({"tasks", "titles", "text-field", "title-field", "url-field", "licence", "source",
+                           "dropped", "lang", "min-vietnamese-syllable-ratio", "min-passage-chars",
+                           "max-passage-chars", "max-passages-per-article", "max-article-chars",
+                           "min-lead-chars", "min-body-chars", "shard"},
+                          kModelValues),
                 kModelFlags};
     }
     if (step == "self-instruct") {
-        return {merged({"count", "max-requests", "examples", "machine-examples", "rouge-threshold",
-                        "min-words", "max-words", "eliminated", "source", "licence"},
-                       kModelValues),
+        return {withNames({"count", "max-requests", "examples", "machine-examples", "rouge-threshold",
+                           "min-words", "max-words", "eliminated", "source", "licence", "pool", "shard"},
+                          kModelValues),
                 kModelFlags};
     }
-    return {
-        merged({"format", "rounds", "operations", "rewrite-max-tokens", "eliminated", "shard"}, kModelValues),
-        kModelFlags};
+    return {withNames({"format", "rounds", "operations", "rewrite-max-tokens", "eliminated", "shard"},
+                      kModelValues),
+            kModelFlags};
 }
 
 nlohmann::ordered_json runDataGenerateJob(const std::string& step, const ParsedOptions& options,
@@ -322,7 +284,7 @@ int runDataGenerateStep(const std::string& step, const Arguments& args) {
     const StepOptionNames names = dataGenerateOptionNames(step);
     const ParsedOptions options(args, names.values, names.flags);
     if (options.hasFlag("help")) {
-        std::cout << usageOf(step) << kModelUsage;
+        std::cout << usageOf(step) << kModelUsage << kLocalModelUsage;
         return 0;
     }
     StepRunContext context;

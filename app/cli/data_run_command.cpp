@@ -34,7 +34,7 @@ namespace fs = std::filesystem;
 
 constexpr const char* kRunUsage =
     "usage: vietllm-cli data run RECIPE.json [--resume] [--from STEP] [--project P.vietllm] [--dry-run]\n"
-    "                            [--progress bar|json|lines] [--shard I/N]\n"
+    "                            [--progress bar|json|lines] [--shard I/N] [--local-model DIR]\n"
     "Runs the steps of a data recipe in order (translate, harvest, self-instruct, evol-instruct, clean,\n"
     "dedup, decontaminate, export); see docs/databuild.md and resources/recipes/. Each step's options\n"
     "are those of 'vietllm-cli data STEP'. Every step keeps a job record OUT.job.json (started,\n"
@@ -47,8 +47,11 @@ constexpr const char* kRunUsage =
     "  --project P       also record every step's job in the project (table data_job)\n"
     "  --progress MODE   bar (default on a terminal), json (JSON lines on stdout, for the GUI) or lines\n"
     "  --dry-run         check the recipe (options, inputs) and print each step's command; run nothing\n"
-    "  --shard I/N       run shard I of N: harvest, evol-instruct and clean keep their share of the\n"
-    "                    records; outputs get '.shard-I-of-N' in their names\n";
+    "  --local-model DIR every model step that names no endpoint starts 'vietllm-engine serve' on DIR\n"
+    "                    (a model folder) for its run instead of the recipe's endpoint\n"
+    "  --shard I/N       run shard I of N: translate, harvest, self-instruct (one shared pool,\n"
+    "                    OUT.pool.jsonl), evol-instruct and clean keep their share of the records;\n"
+    "                    outputs get '.shard-I-of-N' in their names\n";
 
 enum class ProgressMode { Invalid = 0, Bar, Json, Lines };
 
@@ -63,10 +66,10 @@ struct StepKind {
 
 StepKind stepKind(const std::string& step) {
     if (step == "translate") {
-        return {translateOptionNames(), true, false, true, runTranslateJob};
+        return {translateOptionNames(), true, true, true, runTranslateJob};
     }
     if (isDataGenerateStep(step)) {
-        return {dataGenerateOptionNames(step), true, step != "self-instruct", false,
+        return {dataGenerateOptionNames(step), true, true, false,
                 [step](const ParsedOptions& options, const StepRunContext& context) {
                     return runDataGenerateJob(step, options, context);
                 }};
@@ -127,8 +130,12 @@ struct PlannedStep {
 class RecipeRunner {
 public:
     RecipeRunner(const databuild::Recipe& recipe, ProgressMode mode, std::optional<databuild::Shard> shard,
-                 std::string project)
-        : m_recipe(recipe), m_mode(mode), m_shard(shard), m_project(std::move(project)) {}
+                 std::string project, std::string local_model)
+        : m_recipe(recipe),
+          m_mode(mode),
+          m_shard(shard),
+          m_project(std::move(project)),
+          m_local_model(std::move(local_model)) {}
 
     /// Checks the recipe against every step's options and prints the command each step runs.
     int plan() const {
@@ -196,12 +203,6 @@ private:
             PlannedStep planned;
             planned.step = &step;
             planned.kind = stepKind(step.step);
-            if (m_shard && !planned.kind.shardable && step.step != "dedup" && step.step != "decontaminate" &&
-                step.step != "export") {
-                throw UserError(
-                    databuild::recipeMessage(m_recipe.path, step.json_path + ".step",
-                                             "--shard: step '" + step.step + "' cannot be sharded"));
-            }
             for (std::size_t i = 0; i < step.inputs.size(); ++i) {
                 const databuild::RecipeInput& input = step.inputs[i];
                 if (input.step_id.empty() && !fs::exists(input.path)) {
@@ -249,8 +250,13 @@ private:
             }
         }
         if (planned.kind.model) {
+            if (!m_local_model.empty() && given.count("endpoint") == 0 && given.count("local-model") == 0) {
+                arguments.insert(arguments.end(), {"--local-model", m_local_model});
+                given.insert("local-model");
+            }
             for (const auto& [key, value] : m_recipe.model_defaults.items()) {
-                if (given.count(optionName(key)) == 0) {
+                const bool local_endpoint = optionName(key) == "endpoint" && given.count("local-model") > 0;
+                if (given.count(optionName(key)) == 0 && !local_endpoint) {
                     arguments.push_back("--" + optionName(key));
                     arguments.push_back(value.is_string() ? value.get<std::string>() : value.dump());
                 }
@@ -261,6 +267,14 @@ private:
                 arguments.insert(arguments.end(), {"--cache", planned.output + ".cache.sqlite"});
             if (given.count("failed") == 0)
                 arguments.insert(arguments.end(), {"--failed", planned.output + ".failed.jsonl"});
+        }
+        if (m_shard && step.step == "dedup" && given.count("signatures-out") == 0) {
+            // For the cross-shard pass (data dedup --merge-shards) once every shard is done.
+            arguments.insert(arguments.end(), {"--signatures-out", planned.output + ".signatures.jsonl"});
+        }
+        if (m_shard && step.step == "self-instruct" && given.count("pool") == 0) {
+            // One pool for every shard: named after the unsharded output.
+            arguments.insert(arguments.end(), {"--pool", step.output + ".pool.jsonl"});
         }
         if (m_shard && planned.kind.shardable) {
             arguments.push_back("--shard");
@@ -445,6 +459,7 @@ private:
     ProgressMode m_mode;
     std::optional<databuild::Shard> m_shard;
     std::string m_project;
+    std::string m_local_model;  ///< --local-model for the model steps that name no endpoint
 };
 
 ProgressMode progressMode(const ParsedOptions& options) {
@@ -459,7 +474,7 @@ ProgressMode progressMode(const ParsedOptions& options) {
 }  // namespace
 
 int runDataRun(const Arguments& args) {
-    const ParsedOptions options(args, {"project", "from", "progress", "shard"},
+    const ParsedOptions options(args, {"project", "from", "progress", "shard", "local-model"},
                                 {"resume", "dry-run", "help"});
     if (options.hasFlag("help")) {
         std::cout << kRunUsage;
@@ -478,13 +493,16 @@ int runDataRun(const Arguments& args) {
         shard = databuild::parseShard(*text);
     }
     if (options.hasFlag("dry-run")) {
-        return RecipeRunner(recipe, progressMode(options), shard, "").plan();
+        return RecipeRunner(recipe, progressMode(options), shard, "",
+                            options.value("local-model").value_or(""))
+            .plan();
     }
     const std::string project = options.value("project").value_or("");
     if (!project.empty()) {
         store::requireProjectWritable(project);
     }
-    RecipeRunner runner(recipe, progressMode(options), shard, project);
+    RecipeRunner runner(recipe, progressMode(options), shard, project,
+                        options.value("local-model").value_or(""));
     return runner.run(options.hasFlag("resume"), options.value("from").value_or(""));
 }
 

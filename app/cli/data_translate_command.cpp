@@ -3,6 +3,7 @@
 
 #include "app/cli/data_translate_command.h"
 
+#include "app/cli/local_engine.h"
 #include "app/cli/options.h"
 #include "backend/common/errors.h"
 #include "backend/databuild/translate.h"
@@ -41,7 +42,9 @@ constexpr const char* kTranslateUsage =
     "  --price-out USD       price per 1M completion tokens\n"
     "  --timeout-ms N        per request (default 300000); --max-retries N (default 5)\n"
     "  --stream              ask for streamed (SSE) replies\n"
-    "  --tone-style S        hóa (default) or hoà, as in 'text normalize'\n";
+    "  --tone-style S        hóa (default) or hoà, as in 'text normalize'\n"
+    "  --shard I/N           only records I, I+N, I+2N, ... (0-based): N shards together translate\n"
+    "                        the whole input; each resumes on its own OUT\n";
 
 double numberOption(const ParsedOptions& options, const std::string& name, double fallback, double low,
                     double high) {
@@ -68,7 +71,9 @@ std::int64_t integerOption(const ParsedOptions& options, const std::string& name
     return static_cast<std::int64_t>(value);
 }
 
-databuild::TranslateOptions parseTranslateOptions(const ParsedOptions& options) {
+// With --local-model, `engine` receives the engine server, which must outlive the step.
+databuild::TranslateOptions parseTranslateOptions(const ParsedOptions& options,
+                                                  std::unique_ptr<LocalEngineServer>& engine) {
     if (options.positional().size() != 2) {
         throw UserError("data translate needs IN and OUT files (see 'vietllm-cli data translate --help')");
     }
@@ -83,12 +88,17 @@ databuild::TranslateOptions parseTranslateOptions(const ParsedOptions& options) 
     }
     job.failed_path = options.value("failed").value_or(job.output_path + ".failed.jsonl");
     job.retry_failed = options.hasFlag("retry-failed");
+    if (const auto shard = options.value("shard")) {
+        job.shard = databuild::parseShard(*shard);
+    }
     job.max_tokens_cap = integerOption(options, "max-tokens", 4096, 1, 1000000);
     job.temperature = numberOption(options, "temperature", 0, 0, 2);
     job.normalize.tone_style = toneStyleOption(options, job.normalize.tone_style);
     net::ChatClientOptions& client = job.client;
-    client.endpoint = options.requiredValue("endpoint");
-    client.model = options.requiredValue("model");
+    if (!options.value(kLocalModelOption)) {
+        client.endpoint = options.requiredValue("endpoint");
+        client.model = options.requiredValue("model");
+    }
     client.api_key_env = options.value("api-key-env").value_or("");
     client.concurrency = static_cast<int>(integerOption(options, "concurrency", 4, 1, 256));
     client.max_retries = static_cast<int>(integerOption(options, "max-retries", 5, 0, 100));
@@ -99,6 +109,7 @@ databuild::TranslateOptions parseTranslateOptions(const ParsedOptions& options) 
     client.output_usd_per_mtok = numberOption(options, "price-out", 0, 0, 1e6);
     client.stream = options.hasFlag("stream");
     client.cache_path = options.value("cache").value_or(job.output_path + ".cache.sqlite");
+    engine = startLocalModel(options, job.output_path, client);  // last: every option is checked
     return job;
 }
 
@@ -121,12 +132,14 @@ nlohmann::ordered_json summaryJson(const databuild::TranslateProgress& progress)
 
 StepOptionNames translateOptionNames() {
     return {{"endpoint", "model", "format", "concurrency", "cache", "failed", "api-key-env", "max-tokens",
-             "temperature", "rpm", "tpm", "price-in", "price-out", "timeout-ms", "max-retries", "tone-style"},
+             "temperature", "rpm", "tpm", "price-in", "price-out", "timeout-ms", "max-retries", "tone-style",
+             "shard", kLocalModelOption, kLocalModelTimeoutOption},
             {"retry-failed", "stream", "help"}};
 }
 
 nlohmann::ordered_json runTranslateJob(const ParsedOptions& options, const StepRunContext& context) {
-    databuild::TranslateOptions job = parseTranslateOptions(options);
+    std::unique_ptr<LocalEngineServer> engine;
+    databuild::TranslateOptions job = parseTranslateOptions(options, engine);
     job.on_progress = [&context](const databuild::TranslateProgress& progress) {
         if (!context.on_progress) {
             return;
@@ -146,7 +159,7 @@ int runDataTranslate(const Arguments& args) {
     const StepOptionNames names = translateOptionNames();
     const ParsedOptions options(args, names.values, names.flags);
     if (options.hasFlag("help")) {
-        std::cout << kTranslateUsage;
+        std::cout << kTranslateUsage << kLocalModelUsage;
         return 0;
     }
     StepRunContext context;

@@ -130,6 +130,9 @@ struct CardStats {
     std::map<std::string, std::size_t> assistant_langs;
     RunningStats user_chars;
     RunningStats assistant_chars;
+    std::vector<std::size_t> user_histogram = std::vector<std::size_t>(lengthBucketEdges().size() + 1, 0);
+    std::vector<std::size_t> assistant_histogram =
+        std::vector<std::size_t>(lengthBucketEdges().size() + 1, 0);
     RunningStats turns;
     std::size_t train = 0;
     std::size_t validation = 0;
@@ -200,8 +203,100 @@ void writeLanguageTable(std::ostream& card, const char* role,
     }
 }
 
+CardChart lengthChart(const char* role, const std::vector<std::size_t>& histogram) {
+    const std::vector<std::size_t> edges = lengthBucketEdges();
+    CardChart chart{std::string("chart_lengths_") + role + ".png",
+                    std::string("Length of ") + role + " turns",
+                    "code points",
+                    "records",
+                    {},
+                    {}};
+    for (std::size_t i = 0; i < histogram.size(); ++i) {
+        chart.labels.push_back(i == 0 ? "<" + std::to_string(edges[0])
+                               : i == edges.size()
+                                   ? std::to_string(edges.back()) + "+"
+                                   : std::to_string(edges[i - 1]) + "-" + std::to_string(edges[i] - 1));
+        chart.values.push_back(static_cast<double>(histogram[i]));
+    }
+    return chart;
+}
+
+// At most `max_bars` bars: the largest, in their order, and the rest summed as "other (N)".
+void capBars(CardChart& chart, std::size_t max_bars) {
+    if (chart.values.size() <= max_bars) {
+        return;
+    }
+    std::vector<std::size_t> order(chart.values.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return chart.values[a] > chart.values[b]; });
+    std::vector<std::size_t> kept(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(max_bars - 1));
+    std::sort(kept.begin(), kept.end());
+    double rest = 0;
+    for (std::size_t i = max_bars - 1; i < order.size(); ++i) rest += chart.values[order[i]];
+    CardChart capped = chart;
+    capped.labels.clear();
+    capped.values.clear();
+    for (const std::size_t i : kept) {
+        capped.labels.push_back(chart.labels[i]);
+        capped.values.push_back(chart.values[i]);
+    }
+    capped.labels.push_back("other (" + std::to_string(order.size() - kept.size()) + ")");
+    capped.values.push_back(rest);
+    chart = std::move(capped);
+}
+
+std::vector<CardChart> cardCharts(const CardStats& stats) {
+    std::vector<CardChart> charts = {lengthChart("user", stats.user_histogram),
+                                     lengthChart("assistant", stats.assistant_histogram)};
+    CardChart sources{"chart_sources.png", "Records per source", "source", "records", {}, {}};
+    for (const auto& [source, counts] : stats.sources) {
+        sources.labels.push_back(source);
+        sources.values.push_back(static_cast<double>(counts.train + counts.validation));
+    }
+    CardChart languages{
+        "chart_languages.png", "Languages of the turns", "turns: language", "records", {}, {}};
+    const auto add_languages = [&](const std::string& role, const std::map<std::string, std::size_t>& langs) {
+        for (const auto& [lang, count] : langs) {
+            languages.labels.push_back(role + ": " + lang);
+            languages.values.push_back(static_cast<double>(count));
+        }
+    };
+    add_languages("user", stats.user_langs);
+    add_languages("assistant", stats.assistant_langs);
+    constexpr std::size_t kMaxBars = 20;
+    capBars(sources, kMaxBars);
+    capBars(languages, kMaxBars);
+    charts.push_back(std::move(sources));
+    charts.push_back(std::move(languages));
+    return charts;
+}
+
+// Draws the charts into the output folder; returns those drawn (none without a renderer).
+std::vector<CardChart> drawCharts(const ExportJob& job, const CardStats& stats) {
+    if (!job.chart_renderer) {
+        return {};
+    }
+    std::vector<CardChart> charts = cardCharts(stats);
+    for (const CardChart& chart : charts) {
+        job.chart_renderer(chart, (std::filesystem::path(job.output_dir) / chart.file_name).string());
+    }
+    return charts;
+}
+
+void writeChartSection(std::ostream& card, const ExportJob& job, const std::vector<CardChart>& charts) {
+    card << "\n## Charts\n\n";
+    if (charts.empty()) {
+        card << "No charts were drawn: " << job.no_charts_reason << ".\n";
+        return;
+    }
+    for (const CardChart& chart : charts) {
+        card << "![" << chart.title << "](" << chart.file_name << ")\n\n";
+    }
+}
+
 void writeCard(const std::string& path, const ExportJob& job, const CardStats& stats,
-               const std::vector<nlohmann::json>& summaries) {
+               const std::vector<nlohmann::json>& summaries, const std::vector<CardChart>& charts) {
     AtomicFileWriter file(path);
     std::ostream& card = file.stream();
     const char* kind = job.kind == ExportKind::Sft ? "sft" : "preference";
@@ -243,6 +338,7 @@ void writeCard(const std::string& path, const ExportJob& job, const CardStats& s
          << "|---|---|---|\n";
     writeLanguageTable(card, "user", stats.user_langs);
     writeLanguageTable(card, "assistant", stats.assistant_langs);
+    writeChartSection(card, job, charts);
     file.commit();
 }
 
@@ -262,15 +358,26 @@ std::vector<nlohmann::json> readSummaries(const std::vector<std::string>& paths)
     return summaries;
 }
 
+std::size_t lengthBucket(std::size_t chars) {
+    const std::vector<std::size_t> edges = lengthBucketEdges();
+    return static_cast<std::size_t>(std::upper_bound(edges.begin(), edges.end(), chars) - edges.begin());
+}
+
 void countItem(CardStats& stats, const ExportItem& item) {
     stats.user_chars.add(item.user_chars);
     stats.assistant_chars.add(item.assistant_chars);
+    ++stats.user_histogram[lengthBucket(item.user_chars)];
+    ++stats.assistant_histogram[lengthBucket(item.assistant_chars)];
     stats.turns.add(item.turns);
     ++stats.user_langs[item.user_lang];
     ++stats.assistant_langs[item.assistant_lang];
 }
 
 }  // namespace
+
+std::vector<std::size_t> lengthBucketEdges() {
+    return {50, 100, 200, 500, 1000, 2000, 5000};
+}
 
 ExportKind parseExportKind(std::string_view name) {
     if (name == "sft") return ExportKind::Sft;
@@ -351,7 +458,12 @@ nlohmann::ordered_json runExport(const ExportJob& job) {
         }
         named.dataset_name = folder.filename().string();
     }
-    writeCard((dir / "README.md").string(), named, stats, summaries);
+    const std::vector<CardChart> charts = drawCharts(job, stats);
+    writeCard((dir / "README.md").string(), named, stats, summaries, charts);
+    nlohmann::ordered_json chart_files = nlohmann::ordered_json::array();
+    for (const CardChart& chart : charts) {
+        chart_files.push_back(chart.file_name);
+    }
     nlohmann::ordered_json per_source = nlohmann::ordered_json::object();
     for (const auto& [source, counts] : stats.sources) {
         per_source[source] = {{"train", counts.train}, {"validation", counts.validation}};
@@ -366,6 +478,7 @@ nlohmann::ordered_json runExport(const ExportJob& job) {
             {"validation_items", stats.validation_items},
             {"not_exportable", stats.skipped},
             {"sources", per_source},
+            {"charts", chart_files},
             {"options",
              {{"kind", job.kind == ExportKind::Sft ? "sft" : "preference"},
               {"valid_fraction", job.valid_fraction},

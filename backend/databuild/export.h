@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,25 @@ ExportKind parseExportKind(std::string_view name);
 /// shard, so records of one source item always land on the same side.
 bool isValidationItem(const std::string& source_item_key, double valid_fraction, std::uint64_t seed);
 
+/// A bar chart of the dataset card (a length histogram, records per source or per language),
+/// described here and drawn outside backend/ (app/charts, with QtGui) so that the backend stays
+/// free of Qt.
+struct CardChart {
+    std::string file_name;  ///< PNG in the output folder, e.g. "chart_sources.png"
+    std::string title;
+    std::string x_label;
+    std::string y_label;
+    std::vector<std::string> labels;  ///< one per bar
+    std::vector<double> values;       ///< one per bar
+};
+
+/// Draws `chart` as a PNG at `path`; throws UserError when it cannot be written.
+using CardChartRenderer = std::function<void(const CardChart& chart, const std::string& path)>;
+
+/// The charts of a card: the user and assistant length histograms, records per source and per
+/// language. Bucket edges of the histograms, in code points.
+std::vector<std::size_t> lengthBucketEdges();
+
 struct ExportJob {
     InputOptions input;
     std::string output_dir;  ///< receives train.jsonl, validation.jsonl, README.md
@@ -37,6 +57,9 @@ struct ExportJob {
     std::uint64_t seed = 42;
     std::string dataset_name;                ///< card title (default: the output folder's name)
     std::vector<std::string> summary_paths;  ///< summaries of earlier steps, listed as filters
+    /// Draws the card's PNG charts; empty: the card says that no charts were drawn and why.
+    CardChartRenderer chart_renderer;
+    std::string no_charts_reason = "this vietllm-cli was built without the GUI libraries (VIETLLM_GUI=OFF)";
 };
 
 /// Runs the job; returns the summary (records per split, per source, skipped records).

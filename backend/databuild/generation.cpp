@@ -1,6 +1,7 @@
 #include "backend/databuild/generation.h"
 
 #include "backend/common/errors.h"
+#include "backend/data/formats.h"
 #include "backend/databuild/hashing.h"
 
 #include <sstream>
@@ -21,6 +22,25 @@ void requireAvailable(const net::ChatResult& result, const net::ChatClient& clie
     if (result.status == net::ChatStatus::Unavailable) {
         throw UserError("--endpoint " + client.url() + ": " + result.error +
                         " (answered calls are in the cache; run the same command again to continue)");
+    }
+}
+
+void forEachJsonObjectLine(
+    const std::string& path,
+    const std::function<void(const nlohmann::ordered_json& value, std::size_t line)>& on_object) {
+    const std::unique_ptr<std::istream> input = data::openInputFile(path);
+    std::string line;
+    std::size_t line_number = 0;
+    while (std::getline(*input, line)) {
+        ++line_number;
+        if (trimmed(line).empty()) {
+            continue;
+        }
+        const nlohmann::ordered_json value = nlohmann::ordered_json::parse(line, nullptr, false);
+        if (!value.is_object()) {
+            throw UserError(locatedMessage(path, line_number, "not a JSON object"));
+        }
+        on_object(value, line_number);
     }
 }
 

@@ -68,6 +68,12 @@ std::string shortened(const std::string& text, std::size_t max_bytes);
 /// `text` without surrounding spaces and line ends.
 std::string trimmed(const std::string& text);
 
+/// Calls `on_object(value, line_number)` for every non-blank line of the JSONL file `path` (gzip
+/// read directly), in order; a line that is not a JSON object throws UserError naming FILE:LINE.
+void forEachJsonObjectLine(
+    const std::string& path,
+    const std::function<void(const nlohmann::ordered_json& value, std::size_t line)>& on_object);
+
 /// A side-file entry of an eliminated item: {"id","reasons","detail", ...extra}.
 nlohmann::ordered_json eliminatedEntry(const std::string& id, const std::vector<std::string>& reasons,
                                        const std::string& detail, nlohmann::ordered_json extra = {});

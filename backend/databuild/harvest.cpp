@@ -87,18 +87,7 @@ std::size_t charCount(const std::vector<std::string>& paragraphs) {
 
 std::vector<HarvestArticle> readJsonArticles(const std::string& path, const HarvestOptions& options) {
     std::vector<HarvestArticle> articles;
-    const std::unique_ptr<std::istream> input = data::openInputFile(path);
-    std::string line;
-    std::size_t line_number = 0;
-    while (std::getline(*input, line)) {
-        ++line_number;
-        if (trimmed(line).empty()) {
-            continue;
-        }
-        const nlohmann::json value = nlohmann::json::parse(line, nullptr, false);
-        if (!value.is_object()) {
-            throw UserError(locatedMessage(path, line_number, "not a JSON object"));
-        }
+    forEachJsonObjectLine(path, [&](const nlohmann::ordered_json& value, std::size_t line_number) {
         const auto field = [&](const std::string& name) -> std::string {
             const auto found = value.find(name);
             return found != value.end() && found->is_string() ? found->get<std::string>() : std::string();
@@ -110,7 +99,7 @@ std::vector<HarvestArticle> readJsonArticles(const std::string& path, const Harv
         HarvestArticle article{path, line_number, cleanLine(field(options.title_field)),
                                cleanLine(field(options.url_field)), wikiSections(field(options.text_field))};
         articles.push_back(std::move(article));
-    }
+    });
     return articles;
 }
 

@@ -3,12 +3,16 @@
 #include "backend/common/errors.h"
 #include "backend/data/formats.h"
 #include "backend/databuild/hashing.h"
+#include "backend/databuild/json_fields.h"
 #include "backend/text/langid.h"
 #include "backend/text/normalize.h"
 #include "backend/text/syllable_tokens.h"
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <map>
+#include <random>
 #include <set>
 
 namespace vietllm::databuild {
@@ -27,6 +31,7 @@ const std::vector<std::string> kBlacklist = {
 
 constexpr std::size_t kLangMinBytes = 20;
 constexpr std::size_t kRequestsPerBatch = 4;
+constexpr const char* kPoolFormat = "vietllm-self-instruct-pool";
 
 // A deterministic sequence of numbers from the seed and a key.
 class SeededSequence {
@@ -70,12 +75,12 @@ bool startsWithTokens(const std::vector<std::string>& tokens, const std::vector<
     return tokens.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), tokens.begin());
 }
 
-std::string stringField(const nlohmann::json& value, const char* name) {
+std::string stringField(const ordered_json& value, const char* name) {
     const auto found = value.find(name);
     return found != value.end() && found->is_string() ? found->get<std::string>() : std::string();
 }
 
-SeedTask seedFromJson(const nlohmann::json& value) {
+SeedTask seedFromJson(const ordered_json& value) {
     SeedTask task{stringField(value, "instruction"), stringField(value, "input"),
                   stringField(value, "output")};
     if (const auto instances = value.find("instances"); instances != value.end() && instances->is_array() &&
@@ -86,7 +91,7 @@ SeedTask seedFromJson(const nlohmann::json& value) {
     }
     if (task.instruction.empty()) {
         if (const auto messages = value.find("messages"); messages != value.end() && messages->is_array()) {
-            for (const nlohmann::json& message : *messages) {
+            for (const ordered_json& message : *messages) {
                 if (message.is_object() && stringField(message, "role") == "user") {
                     task.instruction = stringField(message, "content");
                     break;
@@ -145,9 +150,18 @@ public:
         }
         const std::size_t max_requests =
             m_options.max_requests > 0 ? m_options.max_requests : 2 + m_options.count / 2;
-        while (m_machine.size() < m_options.count && m_requests < max_requests) {
-            generateBatch(std::min(kRequestsPerBatch, max_requests - m_requests));
+        m_pool_reused = !m_options.pool_path.empty() && std::filesystem::exists(m_options.pool_path);
+        if (m_pool_reused) {
+            loadPool();
+        } else {
+            while (m_machine.size() < m_options.count && m_requests < max_requests) {
+                generateBatch(std::min(kRequestsPerBatch, max_requests - m_requests));
+            }
+            if (!m_options.pool_path.empty()) {
+                savePool();
+            }
         }
+        writeGenerationEliminations();
         writeInstances();
         m_output.commit();
         m_eliminated.commit();
@@ -240,29 +254,37 @@ private:
     }
 
     void writeInstances() {
+        std::vector<std::size_t> tasks;
+        for (std::size_t i = 0; i < m_machine.size(); ++i) {
+            if (inHashShard(taskId(i), m_options.model.shard)) {
+                tasks.push_back(i);
+            }
+        }
         const std::size_t batch = std::max<std::size_t>(1, m_options.model.batch_items);
-        for (std::size_t begin = 0; begin < m_machine.size(); begin += batch) {
+        for (std::size_t begin = 0; begin < tasks.size(); begin += batch) {
             throwIfCancelled(m_options.model);
-            const std::size_t end = std::min(m_machine.size(), begin + batch);
+            const std::size_t end = std::min(tasks.size(), begin + batch);
             std::vector<net::ChatRequest> requests;
-            for (std::size_t i = begin; i < end; ++i) {
-                requests.push_back(instanceRequest(m_machine[i].instruction, m_options.model));
+            for (std::size_t k = begin; k < end; ++k) {
+                requests.push_back(instanceRequest(m_machine[tasks[k]].instruction, m_options.model));
             }
             std::vector<net::ChatResult> results(requests.size());
             m_client.completeAll(requests, [&](std::size_t index, net::ChatResult&& result) {
                 results[index] = std::move(result);
             });
-            for (std::size_t i = begin; i < end; ++i) {
-                writeInstance(i, results[i - begin]);
+            for (std::size_t k = begin; k < end; ++k) {
+                writeInstance(tasks[k], results[k - begin]);
             }
-            report("instances", end, m_machine.size());
+            report("instances", end, tasks.size());
         }
     }
+
+    std::string taskId(std::size_t i) const { return m_options.source + ":" + std::to_string(i); }
 
     void writeInstance(std::size_t i, const net::ChatResult& result) {
         requireAvailable(result, m_client);
         const MachineTask& task = m_machine[i];
-        const std::string id = m_options.source + ":" + std::to_string(i);
+        const std::string id = taskId(i);
         if (result.status != net::ChatStatus::Ok || result.finish_reason == "length") {
             reject(id, result.status != net::ChatStatus::Ok ? "endpoint-rejected" : "truncated", result.error,
                    task.instruction);
@@ -288,11 +310,112 @@ private:
         m_output.write(conversation);
     }
 
+    // Generation-phase eliminations wait for the pool (every shard writes its share of them);
+    // instance-phase ones belong to the shard that made the call.
     void reject(const std::string& id, const std::string& reason, const std::string& detail,
                 const std::string& instruction) {
+        ordered_json entry =
+            eliminatedEntry(id, {reason}, shortened(detail, 600), {{"instruction", instruction}});
+        if (m_generating) {
+            m_generation_eliminated.push_back(std::move(entry));
+            return;
+        }
         ++m_reasons[reason];
-        m_eliminated.write(
-            eliminatedEntry(id, {reason}, shortened(detail, 600), {{"instruction", instruction}}));
+        m_eliminated.write(entry);
+    }
+
+    void writeGenerationEliminations() {
+        m_generating = false;
+        for (const ordered_json& entry : m_generation_eliminated) {
+            if (inHashShard(jsonString(entry, "id"), m_options.model.shard)) {
+                ++m_reasons[entry["reasons"].front().get_ref<const std::string&>()];
+                m_eliminated.write(entry);
+            }
+        }
+    }
+
+    // What the pool depends on: a pool made otherwise is refused rather than silently reused.
+    ordered_json poolSettings() const {
+        std::string seeds;
+        for (const SeedTask& seed : m_seeds) seeds += seed.instruction + '\n';
+        return {{"seeds_hash", std::to_string(hashBytes(seeds))},
+                {"count", m_options.count},
+                {"max_requests", m_options.max_requests},
+                {"examples", m_options.examples},
+                {"machine_examples", m_options.machine_examples},
+                {"rouge_threshold", m_options.rouge_threshold},
+                {"min_words", m_options.min_words},
+                {"max_words", m_options.max_words},
+                {"model", m_options.model.client.model},
+                {"temperature", m_options.model.temperature},
+                {"max_tokens", m_options.model.max_tokens},
+                {"seed", m_options.model.seed}};
+    }
+
+    // Writes the pool to a file of its own, then links it into place: when another shard linked
+    // its pool first, that one is used, so that every shard splits the same pool.
+    void savePool() {
+        std::random_device random;
+        const std::string candidate = m_options.pool_path + ".candidate-" + std::to_string(random());
+        AtomicFileWriter writer(candidate);
+        writer.stream() << ordered_json({{"format", kPoolFormat},
+                                         {"settings", poolSettings()},
+                                         {"generation_requests", m_requests},
+                                         {"candidates", m_candidates}})
+                               .dump()
+                        << '\n';
+        for (const MachineTask& task : m_machine) {
+            writer.stream()
+                << ordered_json({{"instruction", task.instruction}, {"request", task.request}}).dump()
+                << '\n';
+        }
+        for (const ordered_json& entry : m_generation_eliminated) {
+            writer.stream() << ordered_json({{"eliminated", entry}}).dump() << '\n';
+        }
+        writer.commit();
+        std::error_code error;
+        std::filesystem::create_hard_link(candidate, m_options.pool_path, error);
+        std::filesystem::remove(candidate);
+        if (error) {
+            if (!std::filesystem::exists(m_options.pool_path)) {
+                throw UserError(m_options.pool_path + ": cannot write the pool (" + error.message() + ")");
+            }
+            m_machine.clear();
+            m_generation_eliminated.clear();
+            m_pool_reused = true;
+            loadPool();
+        }
+    }
+
+    void loadPool() {
+        const std::string& path = m_options.pool_path;
+        const ordered_json settings = poolSettings();
+        forEachJsonObjectLine(path, [&](const ordered_json& value, std::size_t line) {
+            const ordered_json* eliminated = jsonField(value, "eliminated");
+            const ordered_json* instruction = jsonField(value, "instruction");
+            if (line == 1) {
+                const ordered_json* pool_settings = jsonField(value, "settings");
+                if (jsonString(value, "format") != kPoolFormat || pool_settings == nullptr) {
+                    throw UserError(locatedMessage(path, line, "not a self-instruct pool"));
+                }
+                for (const auto& [key, wanted] : settings.items()) {
+                    const ordered_json* found = jsonField(*pool_settings, key.c_str());
+                    if (found == nullptr || found->dump() != wanted.dump()) {
+                        throw UserError(path + ": the pool was made with another " + key +
+                                        " (or other seeds); delete it or give another --pool");
+                    }
+                }
+                m_requests = jsonUnsigned(value, "generation_requests", 0);
+                m_candidates = jsonUnsigned(value, "candidates", 0);
+            } else if (eliminated != nullptr && eliminated->is_object()) {
+                m_generation_eliminated.push_back(*eliminated);
+            } else if (instruction != nullptr && instruction->is_string()) {
+                m_machine.push_back(
+                    {instruction->get_ref<const std::string&>(), jsonUnsigned(value, "request", 0)});
+            } else {
+                throw UserError(locatedMessage(path, line, "not a pool entry"));
+            }
+        });
     }
 
     void report(const std::string& stage, std::size_t done, std::size_t total) const {
@@ -321,6 +444,10 @@ private:
                 {"eliminated", m_eliminated.count()},
                 {"reasons", reasons},
                 {"rouge_lcs_computations", m_index.lcsComputations()},
+                {"pool", m_options.pool_path},
+                {"pool_reused", m_pool_reused},
+                {"shard", std::to_string(m_options.model.shard.index) + "/" +
+                              std::to_string(m_options.model.shard.count)},
                 {"usage", usageJson(m_client.totals())},
                 {"options",
                  {{"count", m_options.count},
@@ -345,24 +472,16 @@ private:
     std::size_t m_requests = 0;
     std::size_t m_candidates = 0;
     std::map<std::string, std::size_t> m_reasons;
+    bool m_generating = true;
+    bool m_pool_reused = false;
+    std::vector<ordered_json> m_generation_eliminated;
 };
 
 }  // namespace
 
 std::vector<SeedTask> readSeedTasks(const std::string& path) {
-    const std::unique_ptr<std::istream> input = data::openInputFile(path);
     std::vector<SeedTask> tasks;
-    std::string line;
-    std::size_t line_number = 0;
-    while (std::getline(*input, line)) {
-        ++line_number;
-        if (trimmed(line).empty()) {
-            continue;
-        }
-        const nlohmann::json value = nlohmann::json::parse(line, nullptr, false);
-        if (!value.is_object()) {
-            throw UserError(locatedMessage(path, line_number, "not a JSON object"));
-        }
+    forEachJsonObjectLine(path, [&](const ordered_json& value, std::size_t line_number) {
         SeedTask task = seedFromJson(value);
         if (trimmed(task.instruction).empty()) {
             throw UserError(locatedMessage(
@@ -370,7 +489,7 @@ std::vector<SeedTask> readSeedTasks(const std::string& path) {
         }
         task.instruction = trimmed(text::toNfc(task.instruction));
         tasks.push_back(std::move(task));
-    }
+    });
     return tasks;
 }
 
@@ -484,6 +603,11 @@ net::ChatRequest instanceRequest(const std::string& instruction, const ModelStep
 nlohmann::ordered_json runSelfInstruct(const SelfInstructOptions& options) {
     if (options.examples == 0 || options.machine_examples > options.examples) {
         throw UserError("--examples must be at least 1 and at least --machine-examples");
+    }
+    if (options.model.shard.count > 1 && options.pool_path.empty()) {
+        throw UserError(
+            "--shard: self-instruct needs --pool FILE, one instruction pool that every shard "
+            "splits");
     }
     SelfInstructRun run(options);
     return run.run();

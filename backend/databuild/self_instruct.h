@@ -56,6 +56,13 @@ struct SelfInstructOptions {
     std::size_t max_words = 150;
     std::string source = "self-instruct";
     std::string licence;
+    /// The instruction pool (kept instructions and the generation phase's eliminations). When the
+    /// file exists and was made with the same settings and seeds, the generation phase is skipped
+    /// and the pool is used; otherwise the pool is generated and written there (the first writer
+    /// wins when shards race). Required with a shard: `model.shard` then splits the second phase
+    /// (one call per kept instruction) and the side file by item id, so that the shards' outputs
+    /// together are the records of the unsharded run over the same pool.
+    std::string pool_path;
     ModelStepOptions model;
 };
 

@@ -260,6 +260,7 @@ TranslateProgress runTranslate(const TranslateOptions& options) {
     input.paths = {options.input_path};
     input.format = options.input_format;
     input.batch_size = std::max<std::size_t>(1, options.batch_records);
+    input.shard = options.shard;
     readBatches(input, {}, [&](std::vector<SourcedRecord>& batch) {
         std::vector<net::ChatRequest> requests;
         std::vector<PendingRecord> pending;

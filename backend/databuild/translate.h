@@ -7,6 +7,7 @@
 // in the failed file are skipped, and the response cache answers calls made before a kill.
 
 #include "backend/data/formats.h"
+#include "backend/databuild/batch_pipeline.h"
 #include "backend/databuild/translate_mask.h"
 #include "backend/net/chat_client.h"
 #include "backend/text/normalize.h"
@@ -36,6 +37,7 @@ struct TranslateOptions {
     double temperature = 0;
     std::size_t batch_records = 64;  ///< records read and sent together (memory bound)
     bool retry_failed = false;       ///< translate records of the failed file again
+    Shard shard;                     ///< only records I, I+N, ... of the input (as `data clean --shard`)
     text::NormalizeOptions normalize;
     std::function<void(const TranslateProgress&)> on_progress;  ///< after each batch
 };

@@ -153,6 +153,11 @@ TaskResult Evaluator::run(const TaskSpec& task, const std::vector<EvalItem>& all
     result.kind = task.kind;
     result.metric = task.metric;
     report(progress, task.name, 0, items.size());
+    if (task.metric == "reward") {
+        runRewarded(task, items, result, progress);
+        result.metrics["n"] = items.size();
+        return result;
+    }
     switch (task.kind) {
         case TaskKind::MultipleChoice:
             if (m_model.canScore()) {
@@ -433,6 +438,73 @@ void Evaluator::runJudged(const TaskSpec& task, const std::vector<EvalItem>& ite
     result.metrics["score"] = mean(scores);
     result.metrics["win_rate"] = mean(win_rates);
     result.metrics["language_penalties"] = penalties;
+}
+
+// Chat replies scored by a reward model: each item's user turns (or its rendered prompt as one turn)
+// are answered one after another, every answer is scored in its context, and an item's score is
+// the mean reward of its answers.
+void Evaluator::runRewarded(const TaskSpec& task, const std::vector<EvalItem>& items, TaskResult& result,
+                            const ProgressCallback& progress) {
+    if (m_reward == nullptr) {
+        throw UserError("task " + task.name + " is scored by a reward model: give --reward-model DIR");
+    }
+    std::vector<double> item_rewards;
+    std::size_t begin = 0;
+    for (const std::size_t end : chunkEnds(items.size(), m_options.chunk_items)) {
+        std::vector<std::vector<std::string>> turns;
+        for (std::size_t i = begin; i < end; ++i) {
+            turns.push_back(items[i].turns.empty() ? std::vector<std::string>{renderPrompt(task, items[i])}
+                                                   : items[i].turns);
+        }
+        std::vector<std::vector<data::Message>> conversations(turns.size());
+        std::vector<std::vector<double>> rewards(turns.size());
+        std::size_t max_turns = 0;
+        for (const auto& item_turns : turns) max_turns = std::max(max_turns, item_turns.size());
+        for (std::size_t t = 0; t < max_turns; ++t) {
+            std::vector<GenerationRequest> requests;
+            std::vector<std::size_t> rows;
+            for (std::size_t k = 0; k < turns.size(); ++k) {
+                if (t >= turns[k].size()) continue;
+                conversations[k].push_back({data::Role::User, turns[k][t]});
+                GenerationRequest request;
+                request.messages = conversations[k];
+                request.max_new_tokens = task.max_new_tokens;
+                request.stop = task.stop;
+                requests.push_back(std::move(request));
+                rows.push_back(k);
+            }
+            const std::vector<std::string> answers = m_model.generate(requests);
+            std::vector<std::vector<data::Message>> contexts;
+            for (const std::size_t k : rows) contexts.push_back(conversations[k]);
+            const std::vector<double> scored = m_reward->score(contexts, answers);
+            for (std::size_t r = 0; r < rows.size(); ++r) {
+                conversations[rows[r]].push_back({data::Role::Assistant, answers[r]});
+                rewards[rows[r]].push_back(scored[r]);
+            }
+        }
+        for (std::size_t k = 0; k < turns.size(); ++k) {
+            ItemResult out;
+            out.item_id = items[begin + k].id;
+            out.prompt = turns[k].front();
+            std::string transcript;
+            for (const data::Message& message : conversations[k]) {
+                if (message.role != data::Role::Assistant) continue;
+                transcript += (transcript.empty() ? "" : "\n\n---\n\n") + message.content;
+            }
+            out.output = transcript;
+            out.score = mean(rewards[k]);
+            out.details = {{"turn_rewards", rewards[k]}};
+            item_rewards.push_back(*out.score);
+            result.items.push_back(std::move(out));
+        }
+        begin = end;
+        report(progress, task.name, end, items.size());
+    }
+    result.metrics["reward"] = mean(item_rewards);
+    result.metrics["reward_min"] =
+        item_rewards.empty() ? 0.0 : *std::min_element(item_rewards.begin(), item_rewards.end());
+    result.metrics["reward_max"] =
+        item_rewards.empty() ? 0.0 : *std::max_element(item_rewards.begin(), item_rewards.end());
 }
 
 void Evaluator::runBitsPerByte(const TaskSpec& task, const std::vector<EvalItem>& items, TaskResult& result,

@@ -2,11 +2,13 @@
 // Runs one task's items against a model (ModelBackend) and scores them: multiple choice by
 // log-likelihood (acc, acc_norm) or, for endpoints, by the letter the model answers; extractive QA
 // (EM, F1); translation (chrF++, BLEU); instruction following (IFEval strict/loose, prompt and
-// instruction level); judged chat (1-10 grade and pairwise win rate); bits per byte. Progress is
+// instruction level); judged chat (1-10 grade and pairwise win rate); bits per byte; chat replies
+// scored by a reward model (metric "reward", any task with user turns or a prompt). Progress is
 // reported per chunk of items and the caller can cancel.
 
 #include "backend/eval/eval_items.h"
 #include "backend/eval/model_backend.h"
+#include "backend/eval/reward_backend.h"
 #include "backend/eval/task_spec.h"
 
 #include <nlohmann/json.hpp>
@@ -70,6 +72,9 @@ public:
     /// cancelled.
     TaskResult run(const TaskSpec& task, const std::vector<EvalItem>& items,
                    const ProgressCallback& progress);
+    /// The reward model of tasks whose metric is "reward" (not owned; may be null, such tasks then
+    /// fail with a UserError asking for --reward-model).
+    void setRewardModel(RewardBackend* reward) { m_reward = reward; }
 
 private:
     void runMultipleChoice(const TaskSpec& task, const std::vector<EvalItem>& items, TaskResult& result,
@@ -82,9 +87,12 @@ private:
                    const ProgressCallback& progress);
     void runBitsPerByte(const TaskSpec& task, const std::vector<EvalItem>& items, TaskResult& result,
                         const ProgressCallback& progress);
+    void runRewarded(const TaskSpec& task, const std::vector<EvalItem>& items, TaskResult& result,
+                     const ProgressCallback& progress);
 
     ModelBackend& m_model;
     Judge* m_judge;
+    RewardBackend* m_reward = nullptr;
     EvaluatorOptions m_options;
 };
 

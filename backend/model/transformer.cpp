@@ -251,6 +251,17 @@ std::pair<at::Tensor, at::Tensor> KvCache::append(std::size_t layer, const at::T
     return {m_keys[layer].narrow(2, 0, m_length + tokens), m_values[layer].narrow(2, 0, m_length + tokens)};
 }
 
+KvCache KvCache::selectRows(const at::Tensor& rows) const {
+    KvCache selected;
+    for (std::size_t layer = 0; layer < m_keys.size(); ++layer) {
+        selected.m_keys.push_back(m_keys[layer].index_select(0, rows));
+        selected.m_values.push_back(m_values[layer].index_select(0, rows));
+    }
+    selected.m_length = m_length;
+    selected.m_capacity = m_capacity;
+    return selected;
+}
+
 Transformer::Transformer(const std::string& model_dir, at::ScalarType dtype)
     : m_config(weights::loadModelConfig(model_dir)),
       m_dtype(dtype),
@@ -259,6 +270,8 @@ Transformer::Transformer(const std::string& model_dir, at::ScalarType dtype)
     const std::vector<weights::TensorSpec> specs = weights::tensorLayout(m_config);
     m_layers.resize(static_cast<std::size_t>(m_config.num_layers));
     std::set<std::string> consumed;
+    // A sequence classifier (what `train rm` writes) has `score.weight` instead of an LM head.
+    const bool classifier = m_mapped->find("score.weight") != nullptr;
     for (const weights::TensorSpec& spec : specs) {
         const weights::TensorView* view = m_mapped->find(spec.name);
         std::string stored_name = spec.name;
@@ -268,7 +281,8 @@ Transformer::Transformer(const std::string& model_dir, at::ScalarType dtype)
             view = m_mapped->find(stored_name);
         }
         if (view == nullptr) {
-            if (spec.optional) {
+            if (spec.optional ||
+                (classifier && (spec.role == TensorRole::LmHead || spec.role == TensorRole::LmHeadBias))) {
                 continue;
             }
             throw UserError(model_dir + ": weights lack tensor '" + spec.name + "' required by " +
@@ -318,12 +332,19 @@ Transformer::Transformer(const std::string& model_dir, at::ScalarType dtype)
         }
     }
     for (const std::string& name : m_mapped->names()) {
-        if (consumed.count(name) == 0 && !isKnownBuffer(name)) {
+        if (consumed.count(name) == 0 && !isKnownBuffer(name) && !(classifier && name == "score.weight")) {
             throw UserError(model_dir + ": unexpected tensor '" + name + "' for a " + m_config.model_type +
                             " model (config.json and weights disagree)");
         }
     }
-    if (!m_lm_head.defined()) {
+    if (classifier) {
+        const weights::TensorView& score = m_mapped->require("score.weight");
+        if (score.shape.size() != 2 || score.shape[1] != m_config.hidden_size) {
+            throw UserError(model_dir + ": tensor 'score.weight' has shape " + shapeText(score.shape) +
+                            "; a score head is [labels, " + std::to_string(m_config.hidden_size) + "]");
+        }
+        m_score = viewOrConvert(score, dtype, model_dir);
+    } else if (!m_lm_head.defined()) {
         m_lm_head = m_embedding;
     }
     if (m_config.position == weights::PositionKind::Rope) {
@@ -409,6 +430,40 @@ at::Tensor Transformer::mlp(const LayerWeights& layer, const at::Tensor& x) cons
 }
 
 at::Tensor Transformer::forward(const at::Tensor& ids, const at::Tensor& key_mask, KvCache* cache) const {
+    return logitsFrom(runMasked(ids, key_mask, cache));
+}
+
+at::Tensor Transformer::hiddenStates(const at::Tensor& ids, const at::Tensor& key_mask) const {
+    return runMasked(ids, key_mask, nullptr);
+}
+
+at::Tensor Transformer::forwardPacked(const at::Tensor& ids, const at::Tensor& positions,
+                                      const at::Tensor& documents) const {
+    return logitsFrom(runPacked(ids, positions, documents));
+}
+
+at::Tensor Transformer::hiddenStatesPacked(const at::Tensor& ids, const at::Tensor& positions,
+                                           const at::Tensor& documents) const {
+    return runPacked(ids, positions, documents);
+}
+
+at::Tensor Transformer::scores(const at::Tensor& hidden) const {
+    if (!m_score.defined()) {
+        throw UserError("this model has no score head (it is not a sequence-classification model)");
+    }
+    return at::linear(hidden, m_score.to(hidden.scalar_type())).to(at::kFloat);
+}
+
+void Transformer::addScoreHead(at::Generator& generator) {
+    // transformers initialises a new Linear head from N(0, initializer_range), 0.02 by default.
+    m_score = at::empty({1, m_config.hidden_size}, at::TensorOptions().dtype(at::kFloat))
+                  .normal_(0.0, 0.02, generator)
+                  .set_requires_grad(true);
+    m_lm_head = at::Tensor();
+    m_lm_head_bias = at::Tensor();
+}
+
+at::Tensor Transformer::runMasked(const at::Tensor& ids, const at::Tensor& key_mask, KvCache* cache) const {
     const std::int64_t tokens = ids.size(1);
     const std::int64_t past = cache != nullptr ? cache->length() : 0;
     const std::int64_t keys = past + tokens;
@@ -427,8 +482,8 @@ at::Tensor Transformer::forward(const at::Tensor& ids, const at::Tensor& key_mas
     return run(ids, query_positions, attentionBias(allowed, distance), cache);
 }
 
-at::Tensor Transformer::forwardPacked(const at::Tensor& ids, const at::Tensor& positions,
-                                      const at::Tensor& documents) const {
+at::Tensor Transformer::runPacked(const at::Tensor& ids, const at::Tensor& positions,
+                                  const at::Tensor& documents) const {
     const std::int64_t tokens = ids.size(1);
     if (positions.sizes() != ids.sizes() || documents.sizes() != ids.sizes()) {
         throw std::invalid_argument(
@@ -495,7 +550,13 @@ at::Tensor Transformer::run(const at::Tensor& ids, const at::Tensor& query_posit
     if (cache != nullptr) {
         cache->advance(ids.size(1));
     }
-    hidden = norm(hidden, m_final_norm_weight, m_final_norm_bias);
+    return norm(hidden, m_final_norm_weight, m_final_norm_bias);
+}
+
+at::Tensor Transformer::logitsFrom(const at::Tensor& hidden) const {
+    if (!m_lm_head.defined()) {
+        throw UserError("this model is a sequence classifier (a reward model) and has no LM head");
+    }
     at::Tensor logits = at::linear(hidden, m_lm_head, m_lm_head_bias).to(at::kFloat);
     if (m_config.logit_scale != 1.0) {
         logits = logits * m_config.logit_scale;
@@ -552,7 +613,8 @@ std::vector<std::pair<std::string, at::Tensor*>> Transformer::weightSlots() {
         {"embedding_norm_bias", &m_embedding_norm_bias},
         {"final_norm_weight", &m_final_norm_weight},
         {"final_norm_bias", &m_final_norm_bias},
-        {"lm_head_bias", &m_lm_head_bias}};
+        {"lm_head_bias", &m_lm_head_bias},
+        {"score", &m_score}};
     if (!m_lm_head.is_same(m_embedding)) {
         slots.emplace_back("lm_head", &m_lm_head);
     }
@@ -639,6 +701,9 @@ std::vector<NamedTensor> Transformer::trainableParameters() const {
         }
     }
     if (!out.empty()) {
+        if (m_score.defined() && m_score.requires_grad()) {
+            out.push_back({"score", m_score});  // a reward model's head is trained fully under LoRA
+        }
         return out;
     }
     for (const auto& [name, slot] : weightSlots()) {
@@ -693,6 +758,9 @@ std::vector<NamedTensor> Transformer::namedWeights() const {
         if (tensor.defined()) {
             out.push_back({spec.name, tensor.detach()});
         }
+    }
+    if (m_score.defined()) {
+        out.push_back({"score.weight", m_score.detach()});
     }
     return out;
 }

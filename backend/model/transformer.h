@@ -38,8 +38,13 @@ public:
                                              const at::Tensor& values);
     /// Marks `tokens` more positions as cached (after every layer appended them).
     void advance(std::int64_t tokens) { m_length += tokens; }
+    /// A copy whose row i is row `rows[i]` (int64 [R]) of this cache, same length and capacity:
+    /// several continuations (the options of one multiple-choice prompt) go on from one prefix.
+    KvCache selectRows(const at::Tensor& rows) const;
 
 private:
+    KvCache() = default;
+
     std::vector<at::Tensor> m_keys;
     std::vector<at::Tensor> m_values;
     std::int64_t m_length = 0;
@@ -107,6 +112,23 @@ public:
     at::Tensor forwardPacked(const at::Tensor& ids, const at::Tensor& positions,
                              const at::Tensor& documents) const;
 
+    /// Final-norm hidden states [B, T, hidden] (model dtype) of `ids` without a cache, masked and
+    /// positioned like forward(): what a sequence-classification head reads.
+    at::Tensor hiddenStates(const at::Tensor& ids, const at::Tensor& key_mask) const;
+    /// Final-norm hidden states [B, T, hidden] of packed rows, masked like forwardPacked().
+    at::Tensor hiddenStatesPacked(const at::Tensor& ids, const at::Tensor& positions,
+                                  const at::Tensor& documents) const;
+    /// The score head [labels, hidden] of a sequence classifier (loaded from `score.weight`, whose
+    /// presence makes the LM head optional), undefined for a language model.
+    const at::Tensor& scoreHead() const { return m_score; }
+    /// Scores [..., labels] (float32) of hidden states from hiddenStates(). Throws UserError without a
+    /// score head.
+    at::Tensor scores(const at::Tensor& hidden) const;
+    /// Turns the model into a one-label sequence classifier (a reward model): a trainable float32
+    /// score head [1, hidden] drawn from N(0, 0.02) with `generator` (transformers' default init), and
+    /// no LM head (forward() then throws).
+    void addScoreHead(at::Generator& generator);
+
     /// Full fine-tuning: every weight becomes an owned float32 copy that requires grad (a tied LM
     /// head stays one tensor with the embedding).
     void makeWeightsTrainable();
@@ -118,10 +140,11 @@ public:
     /// Folds every adapter into its weight (W + scaling B A, in owned float32) and drops the adapters.
     void mergeLora();
     /// The tensors training updates: LoRA A/B under PEFT's names when adapters exist, otherwise every
-    /// weight under an internal name ("embedding", "layers.3.query", ...).
+    /// weight under an internal name ("embedding", "layers.3.query", ...); a trainable score head
+    /// ("score") in both cases.
     std::vector<NamedTensor> trainableParameters() const;
     /// Every weight under its Hugging Face name and shape (fused QKV fused again), for writing a
-    /// model folder; a tied LM head is left out.
+    /// model folder; a tied LM head is left out, a score head is "score.weight".
     std::vector<NamedTensor> namedWeights() const;
     /// Number of weight elements (a tied head counted once), adapters excluded.
     std::int64_t parameterCount() const;
@@ -133,8 +156,13 @@ public:
 
 private:
     at::Tensor attentionBias(at::Tensor allowed, const at::Tensor& distance) const;
+    at::Tensor runMasked(const at::Tensor& ids, const at::Tensor& key_mask, KvCache* cache) const;
+    at::Tensor runPacked(const at::Tensor& ids, const at::Tensor& positions,
+                         const at::Tensor& documents) const;
+    /// Final-norm hidden states.
     at::Tensor run(const at::Tensor& ids, const at::Tensor& query_positions, const at::Tensor& bias,
                    KvCache* cache) const;
+    at::Tensor logitsFrom(const at::Tensor& hidden) const;
     at::Tensor project(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
                        const LoraAdapter& lora) const;
     /// Every defined weight member under its internal name, tied head excluded.
@@ -152,6 +180,7 @@ private:
     std::shared_ptr<weights::WeightSet> m_mapped;  // keeps zero-copy weight views valid
     at::Tensor m_embedding, m_embedding_norm_weight, m_embedding_norm_bias;
     at::Tensor m_final_norm_weight, m_final_norm_bias, m_lm_head, m_lm_head_bias;
+    at::Tensor m_score;  // [labels, hidden]: sequence classifiers only
     std::vector<LayerWeights> m_layers;
     at::Tensor m_inv_freq;      // [rotary_dims / 2] float32, RoPE families
     at::Tensor m_alibi_slopes;  // [heads] float32, ALiBi families

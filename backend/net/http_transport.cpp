@@ -153,6 +153,28 @@ HttpResponse HttpTransport::post(const std::string& url, const std::vector<std::
     return response;
 }
 
+HttpResponse HttpTransport::get(const std::string& url, std::int64_t timeout_ms) {
+    CURL* curl = static_cast<CURL*>(m_curl);
+    curl_easy_reset(curl);
+    HttpResponse response;
+    const BodyCallback no_callback;
+    TransferState state{curl, &response, &no_callback};
+    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_ms));
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, onBodyBytes);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &state);
+    const CURLcode code = curl_easy_perform(curl);
+    response.error = classify(code);
+    if (response.error == TransportError::None) {
+        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+    } else {
+        response.error_message = curl_easy_strerror(code);
+    }
+    return response;
+}
+
 std::optional<double> parseRetryAfter(std::string_view value) {
     value = trim(value);
     if (value.empty()) {

@@ -47,6 +47,10 @@ public:
                       const std::string& body, std::int64_t timeout_ms, std::int64_t connect_timeout_ms,
                       const BodyCallback& on_body = {});
 
+    /// GETs `url` (a readiness probe such as /v1/models), with `timeout_ms` for the whole transfer.
+    /// Never throws on network failures, like post().
+    HttpResponse get(const std::string& url, std::int64_t timeout_ms);
+
 private:
     void* m_curl = nullptr;  ///< CURL*, kept opaque so that callers need no curl header
 };

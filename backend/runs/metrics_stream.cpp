@@ -42,6 +42,21 @@ EventKind eventKindFromName(const std::string& name) {
     return found == kinds.end() ? EventKind::Invalid : found->second;
 }
 
+// The numeric fields of step and eval events that MetricEvent has a member for.
+bool isKnownField(const std::string& name) {
+    static const char* const known[] = {"event",     "step",   "epoch",        "loss",      "lr",
+                                        "grad_norm", "tokens", "tokens_per_s", "elapsed_s", "eval_loss"};
+    return std::any_of(std::begin(known), std::end(known), [&](const char* key) { return name == key; });
+}
+
+std::map<std::string, double> extraFields(const Json& object) {
+    std::map<std::string, double> out;
+    for (auto item = object.begin(); item != object.end(); ++item) {
+        if (item->is_number() && !isKnownField(item.key())) out[item.key()] = item->get<double>();
+    }
+    return out;
+}
+
 void dropPointsAfter(std::vector<SeriesPoint>& series, std::int64_t step) {
     series.erase(std::remove_if(series.begin(), series.end(),
                                 [step](const SeriesPoint& point) { return point.step > step; }),
@@ -82,6 +97,7 @@ std::optional<MetricEvent> parseMetricLine(const std::string& line) {
     event.tokens = integerField(object, "tokens");
     event.elapsed_s = numberField(object, "elapsed_s").value_or(0.0);
     event.eval_loss = numberField(object, "eval_loss");
+    if (event.kind == EventKind::Step || event.kind == EventKind::Eval) event.extra = extraFields(object);
     event.path = stringField(object, event.kind == EventKind::Done ? "output" : "path");
     event.status = stringField(object, "status");
     event.message = stringField(object, "message");
@@ -117,6 +133,7 @@ void RunMetrics::add(const MetricEvent& event) {
                 for (auto* series : {&loss, &eval_loss, &learning_rate, &grad_norm, &tokens_per_s}) {
                     dropPointsAfter(*series, *event.resumed_from_step);
                 }
+                for (auto& [name, series] : extra) dropPointsAfter(series, *event.resumed_from_step);
                 last_step = std::min(last_step, *event.resumed_from_step);
             }
             break;
@@ -128,9 +145,11 @@ void RunMetrics::add(const MetricEvent& event) {
             appendPoint(learning_rate, event.step, event.learning_rate);
             appendPoint(grad_norm, event.step, event.grad_norm);
             appendPoint(tokens_per_s, event.step, event.tokens_per_s);
+            for (const auto& [name, value] : event.extra) appendPoint(extra[name], event.step, value);
             break;
         case EventKind::Eval:
             appendPoint(eval_loss, event.step, event.eval_loss);
+            for (const auto& [name, value] : event.extra) appendPoint(extra[name], event.step, value);
             break;
         case EventKind::Checkpoint:
             checkpoints.push_back(event.path);

@@ -5,6 +5,7 @@
 // of a file may be cut short by a killed process: it is ignored, never an error.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,9 +31,12 @@ struct MetricEvent {
     std::int64_t tokens = 0;                        ///< step: cumulative real (non-padding) tokens
     double elapsed_s = 0;                           ///< step
     std::optional<double> eval_loss;                ///< eval
-    std::string path;                               ///< checkpoint: its folder; done: the final output
-    std::string status;                             ///< done: "finished" or "cancelled"
-    std::string message;                            ///< error
+    /// step, eval: the other numeric fields, by name (a method's own numbers: DPO's accuracy,
+    /// margin and rewards/chosen, eval events' eval_accuracy, a reward model's, RL's kl, ...).
+    std::map<std::string, double> extra;
+    std::string path;     ///< checkpoint: its folder; done: the final output
+    std::string status;   ///< done: "finished" or "cancelled"
+    std::string message;  ///< error
 };
 
 /// Parses one line. Returns nothing for a blank line, a line that is not a JSON object, or an
@@ -60,6 +64,8 @@ struct RunMetrics {
     std::int64_t tokens = 0;
     double elapsed_s = 0;
     std::vector<SeriesPoint> loss, eval_loss, learning_rate, grad_norm, tokens_per_s;
+    /// The method-specific series of step and eval events, by field name (MetricEvent::extra).
+    std::map<std::string, std::vector<SeriesPoint>> extra;
     std::vector<std::string> checkpoints;  ///< in the order they were saved
     std::string final_output;
     std::string error;

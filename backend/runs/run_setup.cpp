@@ -10,6 +10,8 @@ std::string trainingMethodName(TrainingMethod method) {
             return "rm";
         case TrainingMethod::Dpo:
             return "dpo";
+        case TrainingMethod::Rl:
+            return "rl";
         case TrainingMethod::Invalid:
             break;
     }
@@ -71,7 +73,12 @@ nlohmann::json trainerConfig(const RunSetup& setup) {
         {"save_every_steps", setup.save_every_steps},
     };
     if (setup.method == TrainingMethod::Dpo) {
-        config["beta"] = setup.dpo_beta;
+        config["dpo"] = {{"beta", setup.dpo_beta}};
+    }
+    if (setup.method == TrainingMethod::Rl) {
+        config["rl"] = {{"reward_model", setup.rl_reward_model_dir},
+                        {"samples_per_prompt", setup.rl_samples_per_prompt},
+                        {"kl_coef", setup.rl_kl_coef}};
     }
     return config;
 }
@@ -83,7 +90,9 @@ TrainingShape trainingShape(const RunSetup& setup) {
     shape.target_modules = setup.target_modules;
     shape.micro_batch_size = setup.micro_batch_size;
     shape.max_seq_len = setup.max_seq_len;
-    shape.compute_bytes = setup.dtype == "fp32" ? 4 : 2;
+    shape.compute_bytes = trainingComputeBytes(setup.device, setup.dtype);
+    const bool pairs = setup.method == TrainingMethod::RewardModel || setup.method == TrainingMethod::Dpo;
+    shape.sequences_per_example = pairs ? 2 : 1;
     return shape;
 }
 

@@ -11,9 +11,9 @@
 
 namespace vietllm::runs {
 
-enum class TrainingMethod { Invalid = 0, Sft, RewardModel, Dpo };
+enum class TrainingMethod { Invalid = 0, Sft, RewardModel, Dpo, Rl };
 
-/// "sft", "rm" or "dpo": the trainer's subcommand and the config's "method".
+/// "sft", "rm", "dpo" or "rl": the trainer's subcommand and the config's "method".
 std::string trainingMethodName(TrainingMethod method);
 
 struct RunSetup {
@@ -46,16 +46,20 @@ struct RunSetup {
     int seed = 42;
     int eval_every_steps = 50;
     int save_every_steps = 100;
-    double dpo_beta = 0.1;  ///< DPO only
+    double dpo_beta = 0.1;            ///< DPO only
+    std::string rl_reward_model_dir;  ///< RL only: the reward model folder (`train rm` output)
+    int rl_samples_per_prompt = 4;    ///< RL only
+    double rl_kl_coef = 0.05;         ///< RL only
 };
 
 /// The setup a preset recommends (method SFT, the preset's LoRA/full choice and hyperparameters).
 RunSetup setupFromPreset(const TrainingPreset& preset);
 
-/// The trainer configuration for `setup`, with the keys docs/training.md defines.
+/// The trainer configuration for `setup`, with the keys docs/training.md defines (the "dpo"
+/// section for DPO, "rl" for RL).
 nlohmann::json trainerConfig(const RunSetup& setup);
 
-/// The TrainingShape the memory estimate needs for `setup`.
+/// The TrainingShape the memory estimate needs for `setup` (what the trainer itself checks).
 TrainingShape trainingShape(const RunSetup& setup);
 
 }  // namespace vietllm::runs

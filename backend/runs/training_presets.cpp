@@ -153,7 +153,8 @@ MemoryEstimate estimateTrainingMemory(const weights::ModelConfig& config, const 
     }
     // Per layer s*b*h*(34 + 5*a*s/h) bytes in 16-bit activations; scaled for fp32, and one layer's
     // worth plus the layer inputs when checkpointing. Logits and their gradient in fp32 on top.
-    const double tokens = static_cast<double>(shape.micro_batch_size) * shape.max_seq_len;
+    const double tokens =
+        static_cast<double>(shape.micro_batch_size) * shape.max_seq_len * shape.sequences_per_example;
     const double hidden = static_cast<double>(config.hidden_size);
     const double per_layer =
         tokens * hidden * (34.0 + 5.0 * static_cast<double>(config.num_heads) * shape.max_seq_len / hidden) *
@@ -167,6 +168,10 @@ MemoryEstimate estimateTrainingMemory(const weights::ModelConfig& config, const 
     estimate.total_bytes = estimate.weights_bytes + estimate.gradients_bytes + estimate.optimizer_bytes +
                            estimate.activations_bytes;
     return estimate;
+}
+
+int trainingComputeBytes(const std::string& device, const std::string& dtype) {
+    return device == "cpu" || dtype == "fp32" ? 4 : 2;
 }
 
 std::int64_t estimateInferenceMemory(const weights::ModelConfig& config, int compute_bytes,

@@ -54,7 +54,15 @@ struct TrainingShape {
     int max_seq_len = 2048;
     int compute_bytes = 2;  ///< 2 for bf16, 4 for fp32
     bool activation_checkpointing = false;
+    /// Sequences a micro-batch row holds per example: 2 for preference pairs (RM, DPO: chosen and
+    /// rejected go through the model together). DPO's reference needs no memory: its
+    /// log-probabilities are computed once before training, from the weights the policy starts from.
+    int sequences_per_example = 1;
 };
+
+/// Bytes per weight and activation value of a run on `device` ("cpu", "cuda") in `dtype` ("bf16",
+/// "fp32"): the CPU trainer keeps fp32 weights (bf16 only autocasts its matmuls), so 4 there.
+int trainingComputeBytes(const std::string& device, const std::string& dtype);
 
 /// Bytes a run needs, by part. Approximate (activations follow Korthikanti et al.'s per-layer
 /// count for a transformer block without recomputation), meant to refuse what cannot fit.

@@ -1,9 +1,9 @@
 #pragma once
 // Log-likelihood scoring for evaluation on the libtorch engine, torch-free on the outside:
-// continuations scored in length-sorted, left-padded batches (one forward pass per batch of rows;
-// each multiple-choice option is its own row "context + option", so rows of one prompt share a
-// batch), rolling log-likelihood over long documents with a sliding window (bits per byte), and
-// EngineEvalBackend, which puts both and greedy generation behind eval::ModelBackend.
+// continuations scored in length-sorted batches where the rows sharing a context (the options of
+// one multiple-choice prompt) run that context once and go on from its KV cache, rolling log-likelihood over
+// long documents with a sliding window (bits per byte), and EngineEvalBackend, which puts both and greedy
+// generation behind eval::ModelBackend.
 
 #include "backend/eval/model_backend.h"
 #include "backend/sample/engine.h"
@@ -26,13 +26,16 @@ struct ContinuationScore {
     bool greedy = false;     ///< every continuation token was the arg-max of its position
 };
 
-/// Scores every request: rows (context + continuation, the context cut from the left when the
-/// row exceeds the model's context) are sorted by length, longest first, and run `batch_size`
-/// rows per forward pass; results come back in request order. batch_size 1 runs rows one at a
-/// time. Throws UserError for an empty context or continuation or an id outside the vocabulary.
+/// Scores every request; results come back in request order. Rows are context + continuation,
+/// the context cut from the left when the row exceeds the model's context. With `share_prefix`
+/// (taken only when it skips at least half of the tokens), requests with the same context form a group:
+/// groups, longest first, run as many per pass as fit in `batch_size` rows (a group is never split), their
+/// contexts once into a KV cache and then every continuation from it. Without it, every row runs whole,
+/// `batch_size` rows per left-padded pass (batch_size 1: one at a time). Both give the same scores (float
+/// rounding aside). Throws UserError for an empty context or continuation or an id outside the vocabulary.
 std::vector<ContinuationScore> scoreContinuations(const Engine& engine,
                                                   const std::vector<ScoreRequest>& requests,
-                                                  std::size_t batch_size);
+                                                  std::size_t batch_size, bool share_prefix = true);
 
 struct RollingScore {
     double nll_nats = 0;
@@ -50,7 +53,10 @@ RollingScore rollingNll(const Engine& engine, std::int32_t prefix_id, const std:
 class EngineEvalBackend : public eval::ModelBackend {
 public:
     /// `engine` must outlive this object and have a tokenizer (UserError otherwise).
-    EngineEvalBackend(const Engine& engine, std::string model_dir, std::size_t batch_size);
+    /// `share_prefix`: multiple-choice options reuse their prompt's KV cache (see
+    /// scoreContinuations); off only to measure or check against the plain path.
+    EngineEvalBackend(const Engine& engine, std::string model_dir, std::size_t batch_size,
+                      bool share_prefix = true);
 
     std::string describe() const override;
     bool canScore() const override { return true; }
@@ -65,6 +71,7 @@ private:
     const Engine& m_engine;
     std::string m_model_dir;
     std::size_t m_batch_size;
+    bool m_share_prefix;
 };
 
 }  // namespace vietllm::sample

@@ -102,10 +102,15 @@ std::vector<AnnotatorInfo> humanAnnotators(const ProjectStore& store) {
 }
 
 std::int64_t createRankingTasks(ProjectStore& store, std::optional<std::int64_t> dataset_id,
-                                int required_rankings) {
+                                int required_rankings, std::size_t min_replies) {
     store.requireWritable();
     if (required_rankings < 1) {
         throw UserError(store.path() + ": a ranking task needs at least one ranking");
+    }
+    if (min_replies < 2 || min_replies > kMaxRankingCandidates) {
+        throw UserError(store.path() + ": a ranking task needs 2 to " +
+                        std::to_string(kMaxRankingCandidates) + " replies, not " +
+                        std::to_string(min_replies));
     }
     Database& db = store.database();
     Transaction transaction(db);
@@ -115,8 +120,10 @@ std::int64_t createRankingTasks(ProjectStore& store, std::optional<std::int64_t>
                       "AND (?1 IS NULL OR r.dataset_id = ?1) "
                       "AND NOT EXISTS (SELECT 1 FROM ranking_task t WHERE t.parent_message_id = m.parent_id "
                       "AND t.status != 'cancelled') "
-                      "GROUP BY m.parent_id HAVING count(*) BETWEEN 2 AND ?2 ORDER BY m.parent_id");
-    parents.bindOptionalInt(1, dataset_id).bindInt(2, static_cast<std::int64_t>(kMaxRankingCandidates));
+                      "GROUP BY m.parent_id HAVING count(*) BETWEEN ?3 AND ?2 ORDER BY m.parent_id");
+    parents.bindOptionalInt(1, dataset_id)
+        .bindInt(2, static_cast<std::int64_t>(kMaxRankingCandidates))
+        .bindInt(3, static_cast<std::int64_t>(min_replies));
     std::vector<std::pair<std::int64_t, std::int64_t>> found;
     while (parents.step()) {
         found.emplace_back(parents.columnInt(0), parents.columnInt(1));
@@ -133,6 +140,22 @@ std::int64_t createRankingTasks(ProjectStore& store, std::optional<std::int64_t>
     }
     transaction.commit();
     return static_cast<std::int64_t>(found.size());
+}
+
+RankingTaskCounts rankingTaskCounts(const ProjectStore& store, std::optional<std::int64_t> dataset_id) {
+    Statement statement(store.database(),
+                        "SELECT t.status, count(*) FROM ranking_task t JOIN record r ON r.id = t.record_id "
+                        "WHERE ?1 IS NULL OR r.dataset_id = ?1 GROUP BY t.status");
+    statement.bindOptionalInt(1, dataset_id);
+    RankingTaskCounts counts;
+    while (statement.step()) {
+        const std::string status = statement.columnText(0);
+        std::int64_t& slot = status == "open"   ? counts.open
+                             : status == "done" ? counts.done
+                                                : counts.cancelled;
+        slot = statement.columnInt(1);
+    }
+    return counts;
 }
 
 std::vector<std::int64_t> blindOrder(const std::vector<std::int64_t>& candidates, std::int64_t task_id,

@@ -72,10 +72,21 @@ struct RankingProgress {
 std::vector<AnnotatorInfo> humanAnnotators(const ProjectStore& store);
 
 /// Creates a ranking task (needing `required_rankings` rankings) for every message of the
-/// dataset's records (every dataset when none) that has 2 to kMaxRankingCandidates replies and
-/// no task yet: tree nodes and preference prompts. Returns how many were created.
+/// dataset's records (every dataset when none) that has `min_replies` (at least 2) to
+/// kMaxRankingCandidates replies and no task yet: tree nodes and preference prompts. Returns how
+/// many were created; running it again creates tasks only for messages that gained replies.
 std::int64_t createRankingTasks(ProjectStore& store, std::optional<std::int64_t> dataset_id,
-                                int required_rankings);
+                                int required_rankings, std::size_t min_replies = 2);
+
+/// Ranking tasks of the dataset (every dataset when none) by status.
+struct RankingTaskCounts {
+    std::int64_t open = 0;
+    std::int64_t done = 0;
+    std::int64_t cancelled = 0;
+};
+
+/// Counts the ranking tasks by status, for `annotate tasks`.
+RankingTaskCounts rankingTaskCounts(const ProjectStore& store, std::optional<std::int64_t> dataset_id);
 
 /// The order an annotator sees `candidates` in: a permutation seeded by the task and annotator
 /// ids, the same in every session and on every platform (our own Fisher-Yates over

@@ -2,6 +2,7 @@
 
 #include "backend/common/atomic_file.h"
 #include "backend/common/errors.h"
+#include "backend/weights/float_codec.h"
 #include "backend/weights/safetensors.h"
 
 #include <nlohmann/json.hpp>
@@ -23,70 +24,6 @@ namespace {
 
 constexpr const char* kIndexFile = "model.safetensors.index.json";
 
-float bf16ToFloat(std::uint16_t bits) {
-    const std::uint32_t wide = static_cast<std::uint32_t>(bits) << 16;
-    float value = 0;
-    std::memcpy(&value, &wide, sizeof value);
-    return value;
-}
-
-std::uint16_t floatToBf16(float value) {
-    std::uint32_t bits = 0;
-    std::memcpy(&bits, &value, sizeof bits);
-    if (std::isnan(value)) return static_cast<std::uint16_t>((bits >> 16) | 0x40);
-    bits += 0x7FFF + ((bits >> 16) & 1);  // round to nearest, ties to even
-    return static_cast<std::uint16_t>(bits >> 16);
-}
-
-float f16ToFloat(std::uint16_t bits) {
-    const float sign = (bits & 0x8000) ? -1.0f : 1.0f;
-    const int exponent = (bits >> 10) & 0x1F;
-    const int mantissa = bits & 0x3FF;
-    if (exponent == 0) return sign * std::ldexp(static_cast<float>(mantissa), -24);
-    if (exponent == 31) return mantissa ? std::nanf("") : sign * INFINITY;
-    return sign * std::ldexp(static_cast<float>(mantissa + 1024), exponent - 25);
-}
-
-std::uint16_t floatToF16(float value) {
-    const std::uint16_t sign = std::signbit(value) ? 0x8000 : 0;
-    if (std::isnan(value)) return 0x7E00;
-    const float magnitude = std::fabs(value);
-    if (magnitude >= 65520.0f) return sign | 0x7C00;
-    if (magnitude < std::ldexp(1.0f, -14)) {  // subnormal (1024 rounds up into the smallest normal)
-        return sign | static_cast<std::uint16_t>(std::nearbyint(std::ldexp(magnitude, 24)));
-    }
-    int exponent = 0;
-    const float fraction = std::frexp(magnitude, &exponent);  // magnitude = fraction * 2^exponent
-    int mantissa = static_cast<int>(std::nearbyint(std::ldexp(fraction, 11)));  // 1024 .. 2048
-    if (mantissa == 2048) {
-        mantissa = 1024;
-        ++exponent;
-    }
-    const int biased = exponent - 1 + 15;
-    if (biased >= 31) return sign | 0x7C00;
-    return sign | static_cast<std::uint16_t>((biased << 10) | (mantissa - 1024));
-}
-
-float loadElement(const std::uint8_t* data, weights::DType dtype) {
-    if (dtype == weights::DType::F32) {
-        float value = 0;
-        std::memcpy(&value, data, sizeof value);
-        return value;
-    }
-    std::uint16_t bits = 0;
-    std::memcpy(&bits, data, sizeof bits);
-    return dtype == weights::DType::BF16 ? bf16ToFloat(bits) : f16ToFloat(bits);
-}
-
-void storeElement(float value, weights::DType dtype, std::uint8_t* data) {
-    if (dtype == weights::DType::F32) {
-        std::memcpy(data, &value, sizeof value);
-        return;
-    }
-    const std::uint16_t bits = dtype == weights::DType::BF16 ? floatToBf16(value) : floatToF16(value);
-    std::memcpy(data, &bits, sizeof bits);
-}
-
 // The old tensor with rows appended (or overwritten past first_new_id), each the mean of its sources.
 std::vector<std::uint8_t> resizedTensor(const weights::TensorView& tensor, std::int64_t new_rows,
                                         TokenId first_new_id,
@@ -104,12 +41,12 @@ std::vector<std::uint8_t> resizedTensor(const weights::TensorView& tensor, std::
         for (const TokenId source : sources[i]) {
             const std::uint8_t* row = tensor.data + static_cast<std::size_t>(source) * row_bytes;
             for (std::size_t k = 0; k < row_elements; ++k)
-                sum[k] += loadElement(row + k * element, tensor.dtype);
+                sum[k] += weights::loadElement(row + k * element, tensor.dtype);
         }
         std::uint8_t* target = out.data() + (static_cast<std::size_t>(first_new_id) + i) * row_bytes;
         const double count = sources[i].empty() ? 1.0 : static_cast<double>(sources[i].size());
         for (std::size_t k = 0; k < row_elements; ++k) {
-            storeElement(static_cast<float>(sum[k] / count), tensor.dtype, target + k * element);
+            weights::storeElement(static_cast<float>(sum[k] / count), tensor.dtype, target + k * element);
         }
     }
     return out;

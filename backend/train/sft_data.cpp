@@ -54,24 +54,6 @@ json firstRecord(const std::string& file) {
                     ": cannot recognise the data format from the first record; set \"format\" in data");
 }
 
-data::Format detectFormat(const std::string& file) {
-    const json record = firstRecord(file);
-    if (!record.is_object()) {
-        throw UserError(file + ":1: the first record is not a JSON object; set \"format\" in data");
-    }
-    const auto has = [&](const char* key) { return record.contains(key); };
-    if (has("messages")) return data::Format::Messages;
-    if (has("conversations")) return data::Format::ShareGpt;
-    if (has("message_tree_id")) return data::Format::Oasst;
-    if (has("chosen") && has("rejected"))
-        return has("prompt") ? data::Format::Preference : data::Format::HhRlhf;
-    if (has("instruction") && has("output")) return data::Format::Alpaca;
-    if (has("instruction") && has("response")) return data::Format::Dolly;
-    if (has("prompt") && has("response")) return data::Format::PromptResponse;
-    throw UserError(file +
-                    ":1: cannot recognise the data format from the keys of the first record; set \"format\"");
-}
-
 void addConversations(data::Record&& record, std::vector<data::Conversation>& out) {
     if (auto* conversation = std::get_if<data::Conversation>(&record)) {
         out.push_back(std::move(*conversation));
@@ -155,6 +137,24 @@ std::vector<MicroBatch> batchesFromOrder(const std::vector<const TokenizedExampl
 }
 
 }  // namespace
+
+data::Format detectFormat(const std::string& file) {
+    const json record = firstRecord(file);
+    if (!record.is_object()) {
+        throw UserError(file + ":1: the first record is not a JSON object; set \"format\" in data");
+    }
+    const auto has = [&](const char* key) { return record.contains(key); };
+    if (has("messages")) return data::Format::Messages;
+    if (has("conversations")) return data::Format::ShareGpt;
+    if (has("message_tree_id")) return data::Format::Oasst;
+    if (has("chosen") && has("rejected"))
+        return has("prompt") ? data::Format::Preference : data::Format::HhRlhf;
+    if (has("instruction") && has("output")) return data::Format::Alpaca;
+    if (has("instruction") && has("response")) return data::Format::Dolly;
+    if (has("prompt") && has("response")) return data::Format::PromptResponse;
+    throw UserError(file +
+                    ":1: cannot recognise the data format from the keys of the first record; set \"format\"");
+}
 
 std::int64_t TokenizedExample::labelCount() const {
     return static_cast<std::int64_t>(std::count_if(labels.begin(), labels.end(),

@@ -7,6 +7,7 @@
 // examples, the seed and the epoch, which is what makes resuming exact.
 
 #include "backend/chat/chat_template.h"
+#include "backend/data/formats.h"
 #include "backend/data/records.h"
 
 #include <cstdint>
@@ -29,6 +30,10 @@ struct TokenizedExample {
     /// Positions whose target counts (labels != kIgnoreLabel).
     std::int64_t labelCount() const;
 };
+
+/// The format of a data file, recognised from the keys of its first record (what "auto" means).
+/// Throws UserError naming the file when they match no format.
+data::Format detectFormat(const std::string& file);
 
 /// Reads every conversation of `files` in `format` ("auto" looks at the first record's keys).
 /// Preference pairs give their chosen conversation, message trees their answered paths.

@@ -1,92 +1,25 @@
 #include "backend/train/sft_trainer.h"
 
-#include "backend/common/atomic_file.h"
 #include "backend/common/errors.h"
 #include "backend/model/transformer.h"
 #include "backend/tokenizer/tokenizer.h"
 #include "backend/train/model_files.h"
 #include "backend/train/sft_data.h"
+#include "backend/train/trainer_loop.h"
 
 #include <ATen/CPUGeneratorImpl.h>
-#include <ATen/Parallel.h>
-#include <ATen/autocast_mode.h>
-#include <torch/nn/utils/clip_grad.h>
-#include <torch/optim/adamw.h>
-#include <torch/serialize.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
-#include <limits>
-#include <thread>
 
 namespace vietllm::train {
 namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-constexpr const char* kStateFile = "trainer_state.json";
-
-std::string isoTimeNow() {
-    const std::time_t now = std::time(nullptr);
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
-}
-
-// Every event goes to the caller and, one JSON object per line, to OUTPUT_DIR/metrics.jsonl.
-class MetricsLog {
-public:
-    MetricsLog(const std::string& output_dir, EventSink sink)
-        : m_file((fs::path(output_dir) / "metrics.jsonl").string(), std::ios::app), m_sink(std::move(sink)) {
-        if (!m_file) throw UserError(output_dir + "/metrics.jsonl: cannot open for writing");
-    }
-
-    void emit(const nlohmann::ordered_json& event) {
-        m_file << event.dump() << "\n";
-        m_file.flush();
-        if (m_sink) m_sink(event);
-    }
-
-private:
-    std::ofstream m_file;
-    EventSink m_sink;
-};
-
-// CPU bf16 autocast for the run's thread (libtorch 1.13 names; thread-local state, restored on exit).
-class AutocastScope {
-public:
-    explicit AutocastScope(bool enabled) : m_enabled(enabled) {
-        if (!m_enabled) return;
-        at::autocast::set_cpu_enabled(true);
-        at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
-    }
-    ~AutocastScope() {
-        if (!m_enabled) return;
-        at::autocast::clear_cache();
-        at::autocast::set_cpu_enabled(false);
-    }
-    AutocastScope(const AutocastScope&) = delete;
-    AutocastScope& operator=(const AutocastScope&) = delete;
-
-private:
-    bool m_enabled;
-};
-
-// Where the run is: updates done, the next micro-batch (epoch, index), tokens and time so far.
-struct Progress {
-    std::int64_t step = 0;
-    std::int64_t epoch = 0;
-    std::int64_t batch_index = 0;
-    std::int64_t tokens = 0;
-    double elapsed_s = 0.0;
-};
 
 // The examples of a run, tokenized, split into training and evaluation sets.
 struct Dataset {
@@ -169,11 +102,6 @@ std::int64_t totalSteps(const TrainConfig& config, BatchStream& stream) {
     return steps;
 }
 
-at::Tensor longTensor(const std::vector<std::int64_t>& values, std::int64_t rows, std::int64_t length) {
-    return at::tensor(at::ArrayRef<std::int64_t>(values), at::TensorOptions().dtype(at::kLong))
-        .view({rows, length});
-}
-
 // Summed cross-entropy of a micro-batch's supervised positions.
 at::Tensor lossSum(const model::Transformer& model, const MicroBatch& batch) {
     const at::Tensor logits = model.forwardPacked(longTensor(batch.ids, batch.rows, batch.length),
@@ -193,117 +121,6 @@ double evaluate(const model::Transformer& model, const std::vector<MicroBatch>& 
         labels += batch.label_count;
     }
     return labels > 0 ? total / static_cast<double>(labels) : std::nan("");
-}
-
-std::string checkpointPath(const TrainConfig& config, std::int64_t step) {
-    return (fs::path(config.output_dir) / ("checkpoint-" + std::to_string(step))).string();
-}
-
-// Checkpoint folders of the output folder, by step (only complete ones: they have a state file).
-std::vector<std::pair<std::int64_t, std::string>> listCheckpoints(const std::string& output_dir) {
-    std::vector<std::pair<std::int64_t, std::string>> out;
-    std::error_code error;
-    if (!fs::is_directory(output_dir, error)) return out;
-    for (const fs::directory_entry& entry : fs::directory_iterator(output_dir, error)) {
-        const std::string name = entry.path().filename().string();
-        const std::string prefix = "checkpoint-";
-        if (name.compare(0, prefix.size(), prefix) != 0 || !fs::is_regular_file(entry.path() / kStateFile))
-            continue;
-        const std::string digits = name.substr(prefix.size());
-        if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) continue;
-        out.emplace_back(std::stoll(digits), entry.path().string());
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
-// Saves trainable weights, optimizer state, RNG state, progress and config into checkpoint-STEP,
-// written as a ".partial" folder renamed into place, then drops the oldest beyond keep_checkpoints.
-std::string saveCheckpoint(const TrainConfig& config, const model::Transformer& model,
-                           torch::optim::AdamW& optimizer, at::Generator& generator,
-                           const Progress& progress) {
-    const std::string final_path = checkpointPath(config, progress.step);
-    const std::string partial = final_path + ".partial";
-    std::error_code error;
-    fs::remove_all(partial, error);
-    fs::create_directories(partial, error);
-    if (error) throw UserError(partial + ": cannot create the checkpoint folder: " + error.message());
-    writeTensorFile((fs::path(partial) / "trainable.safetensors").string(), model.trainableParameters());
-    torch::save(optimizer, (fs::path(partial) / "optimizer.pt").string());
-    torch::serialize::OutputArchive rng;
-    rng.write("cpu_generator", generator.get_state());
-    rng.save_to((fs::path(partial) / "rng.pt").string());
-    nlohmann::ordered_json state;
-    state["step"] = progress.step;
-    state["epoch"] = progress.epoch;
-    state["batch_index"] = progress.batch_index;
-    state["tokens"] = progress.tokens;
-    state["elapsed_s"] = progress.elapsed_s;
-    state["config"] = config.toJson();
-    {
-        AtomicFileWriter writer((fs::path(partial) / kStateFile).string());
-        writer.stream() << state.dump(2) << "\n";
-        writer.commit();
-    }
-    fs::remove_all(final_path, error);
-    fs::rename(partial, final_path, error);
-    if (error) throw UserError(final_path + ": cannot finish the checkpoint: " + error.message());
-    std::vector<std::pair<std::int64_t, std::string>> existing = listCheckpoints(config.output_dir);
-    while (static_cast<std::int64_t>(existing.size()) > config.keep_checkpoints) {
-        fs::remove_all(existing.front().second, error);
-        existing.erase(existing.begin());
-    }
-    return final_path;
-}
-
-Progress loadCheckpoint(const std::string& path, const model::Transformer& model,
-                        torch::optim::AdamW& optimizer, at::Generator& generator) {
-    std::ifstream in(fs::path(path) / kStateFile);
-    const nlohmann::json state = nlohmann::json::parse(in, nullptr, false);
-    if (!state.is_object() || !state.contains("step") || !state.contains("epoch") ||
-        !state.contains("batch_index")) {
-        throw UserError(path + "/" + kStateFile + ": not a valid trainer state");
-    }
-    Progress progress;
-    progress.step = state["step"].get<std::int64_t>();
-    progress.epoch = state["epoch"].get<std::int64_t>();
-    progress.batch_index = state["batch_index"].get<std::int64_t>();
-    progress.tokens = state.value("tokens", std::int64_t{0});
-    progress.elapsed_s = state.value("elapsed_s", 0.0);
-    const std::map<std::string, at::Tensor> saved =
-        readTensorFile((fs::path(path) / "trainable.safetensors").string());
-    at::NoGradGuard no_grad;
-    for (const model::NamedTensor& parameter : model.trainableParameters()) {
-        const auto found = saved.find(parameter.name);
-        if (found == saved.end() || found->second.sizes() != parameter.tensor.sizes()) {
-            throw UserError(path + ": the checkpoint does not match this model and config (tensor '" +
-                            parameter.name + "')");
-        }
-        parameter.tensor.copy_(found->second);
-    }
-    torch::load(optimizer, (fs::path(path) / "optimizer.pt").string());
-    torch::serialize::InputArchive rng;
-    rng.load_from((fs::path(path) / "rng.pt").string());
-    at::Tensor generator_state;
-    rng.read("cpu_generator", generator_state);
-    generator.set_state(generator_state);
-    return progress;
-}
-
-void setLearningRate(torch::optim::AdamW& optimizer, double lr) {
-    for (torch::optim::OptimizerParamGroup& group : optimizer.param_groups()) {
-        static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
-    }
-}
-
-void writeFinal(const TrainConfig& config, const model::Transformer& model, const std::string& final_dir) {
-    std::error_code error;
-    fs::remove_all(final_dir, error);
-    if (config.lora) {
-        writeAdapterFolder(model, *config.lora, config.model_dir, final_dir);
-    } else {
-        writeModelFolder(model, config.model_dir, final_dir);
-    }
 }
 
 }  // namespace
@@ -328,23 +145,7 @@ double learningRateFactor(const ScheduleConfig& schedule, std::int64_t step, std
 }
 
 RunResult runSft(const TrainConfig& config, const RunOptions& options) {
-    checkTrainConfig(config);
-    if (config.device == TrainDevice::Cuda) {
-        throw UserError(config.source +
-                        ": $.device: training on cuda is not available in this build; use \"cpu\"");
-    }
-    const std::vector<std::pair<std::int64_t, std::string>> existing = listCheckpoints(config.output_dir);
-    if (options.resume && existing.empty()) {
-        throw UserError(config.output_dir + ": --resume found no checkpoint-N folder to continue from");
-    }
-    if (!options.resume && !existing.empty()) {
-        throw UserError(config.output_dir +
-                        ": already holds checkpoints; continue with --resume or choose another "
-                        "output_dir");
-    }
-    const unsigned hardware = std::max(1U, std::thread::hardware_concurrency());
-    at::set_num_threads(options.num_threads > 0 ? options.num_threads : static_cast<int>(hardware));
-
+    const std::vector<std::pair<std::int64_t, std::string>> existing = prepareRun(config, options);
     const std::unique_ptr<tokenizer::Tokenizer> tokenizer = tokenizer::loadTokenizer(config.model_dir);
     const Dataset dataset = loadDataset(config, *tokenizer);
     model::Transformer model(config.model_dir, at::kFloat);
@@ -361,10 +162,8 @@ RunResult runSft(const TrainConfig& config, const RunOptions& options) {
         parameters.push_back(parameter.tensor);
         trainable += parameter.tensor.numel();
     }
-    torch::optim::AdamW optimizer(parameters, torch::optim::AdamWOptions(config.optimizer.lr)
-                                                  .betas({config.optimizer.beta1, config.optimizer.beta2})
-                                                  .eps(config.optimizer.eps)
-                                                  .weight_decay(config.optimizer.weight_decay));
+    const std::unique_ptr<torch::optim::AdamW> optimizer_owner = makeOptimizer(config, parameters);
+    torch::optim::AdamW& optimizer = *optimizer_owner;
 
     std::error_code error;
     fs::create_directories(config.output_dir, error);
@@ -373,7 +172,7 @@ RunResult runSft(const TrainConfig& config, const RunOptions& options) {
     const std::int64_t total_steps = totalSteps(config, stream);
     Progress progress;
     if (options.resume) {
-        progress = loadCheckpoint(existing.back().second, model, optimizer, generator);
+        progress = loadCheckpoint(existing.back().second, model.trainableParameters(), optimizer, generator);
     }
     const std::vector<MicroBatch> eval_batches =
         planEvaluation(dataset.eval, config.max_seq_len, config.micro_batch_size, config.packing);
@@ -417,9 +216,7 @@ RunResult runSft(const TrainConfig& config, const RunOptions& options) {
         const double lr =
             config.optimizer.lr * learningRateFactor(config.schedule, progress.step, total_steps);
         setLearningRate(optimizer, lr);
-        const double max_norm =
-            config.max_grad_norm > 0.0 ? config.max_grad_norm : std::numeric_limits<double>::infinity();
-        const double grad_norm = torch::nn::utils::clip_grad_norm_(parameters, max_norm);
+        const double grad_norm = clipGradients(config, parameters);
         optimizer.step();
         ++progress.step;
         model.setDropoutGenerator(nullptr);
@@ -449,7 +246,8 @@ RunResult runSft(const TrainConfig& config, const RunOptions& options) {
         const bool periodic = config.save_every_steps > 0 && progress.step % config.save_every_steps == 0 &&
                               progress.step < total_steps;
         if (periodic || cancelled) {
-            const std::string path = saveCheckpoint(config, model, optimizer, generator, progress);
+            const std::string path =
+                saveCheckpoint(config, model.trainableParameters(), optimizer, generator, progress);
             log.emit({{"event", "checkpoint"}, {"step", progress.step}, {"path", path}});
         }
         if (cancelled) break;

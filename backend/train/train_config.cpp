@@ -2,6 +2,7 @@
 
 #include "backend/common/errors.h"
 #include "backend/data/formats.h"
+#include "backend/runs/training_presets.h"
 #include "backend/weights/model_config.h"
 #include "backend/weights/tensor_layout.h"
 
@@ -219,6 +220,35 @@ ScheduleConfig parseSchedule(ObjectReader& top, const std::string& source) {
     return schedule;
 }
 
+// The "dpo" section (only read for method dpo; other methods reject it as an unknown key).
+DpoConfig parseDpo(ObjectReader& top, const std::string& source) {
+    DpoConfig dpo;
+    const json* value = top.find("dpo");
+    if (value == nullptr) return dpo;
+    ObjectReader reader(*value, "$.dpo", source);
+    reader.number("beta", dpo.beta, 1e-6, 100.0);
+    reader.number("label_smoothing", dpo.label_smoothing, 0.0, 0.49);
+    reader.rejectUnknown();
+    return dpo;
+}
+
+// The "rl" section (required for method rl, whose reward model it names; other methods reject it as
+// an unknown key).
+RlConfig parseRl(ObjectReader& top, const std::string& source) {
+    const json* value = top.find("rl");
+    if (value == nullptr) top.fail("$.rl", "is required for method rl (an object with \"reward_model\")");
+    ObjectReader reader(*value, "$.rl", source);
+    RlConfig rl;
+    rl.reward_model_dir = resolve(reader.requiredString("reward_model"), source);
+    reader.integer("samples_per_prompt", rl.samples_per_prompt, 2);
+    reader.integer("max_new_tokens", rl.max_new_tokens, 1);
+    reader.number("temperature", rl.temperature, 0.01, 10.0);
+    reader.number("top_p", rl.top_p, 1e-6, 1.0);
+    reader.number("kl_coef", rl.kl_coef, 0.0, 100.0);
+    reader.rejectUnknown();
+    return rl;
+}
+
 const char* scheduleName(ScheduleKind kind) {
     switch (kind) {
         case ScheduleKind::Linear:
@@ -264,15 +294,44 @@ std::int64_t availableMemoryBytes() {
     return 0;
 }
 
+// The methods this build trains, with their names.
+const std::vector<std::pair<Method, std::string>>& methodNames() {
+    static const std::vector<std::pair<Method, std::string>> names = {
+        {Method::Sft, "sft"}, {Method::RewardModel, "rm"}, {Method::Dpo, "dpo"}, {Method::Rl, "rl"}};
+    return names;
+}
+
 }  // namespace
+
+std::string methodName(Method method) {
+    for (const auto& [known, name] : methodNames()) {
+        if (known == method) return name;
+    }
+    return "invalid";
+}
+
+Method parseMethodName(const std::string& name) {
+    for (const auto& [method, known] : methodNames()) {
+        if (known == name) return method;
+    }
+    return Method::Invalid;
+}
+
+std::string methodNameList() {
+    std::string out;
+    for (const auto& [method, name] : methodNames()) out += (out.empty() ? "" : ", ") + name;
+    return out;
+}
 
 TrainConfig parseTrainConfig(const json& value, const std::string& source) {
     ObjectReader reader(value, "$", source);
     TrainConfig config;
     config.source = source;
     const std::string method = reader.requiredString("method");
-    if (method != "sft")
-        reader.fail("$.method", "unknown method '" + method + "' (this version trains: sft)");
+    config.method = parseMethodName(method);
+    if (config.method == Method::Invalid)
+        reader.fail("$.method",
+                    "unknown method '" + method + "' (this version trains: " + methodNameList() + ")");
     config.model_dir = resolve(reader.requiredString("model"), source);
     config.output_dir = resolve(reader.requiredString("output_dir"), source);
     config.data = parseData(reader, source);
@@ -312,6 +371,8 @@ TrainConfig parseTrainConfig(const json& value, const std::string& source) {
     reader.integer("eval_every_steps", config.eval_every_steps, 0);
     reader.integer("save_every_steps", config.save_every_steps, 0);
     reader.integer("keep_checkpoints", config.keep_checkpoints, 1);
+    if (config.method == Method::Dpo) config.dpo = parseDpo(reader, source);
+    if (config.method == Method::Rl) config.rl = parseRl(reader, source);
     reader.rejectUnknown();
     return config;
 }
@@ -330,7 +391,7 @@ TrainConfig loadTrainConfig(const std::string& path) {
 
 nlohmann::ordered_json TrainConfig::toJson() const {
     nlohmann::ordered_json out;
-    out["method"] = "sft";
+    out["method"] = methodName(method);
     out["model"] = model_dir;
     out["output_dir"] = output_dir;
     out["data"] = {{"train", data.train_files},
@@ -369,6 +430,15 @@ nlohmann::ordered_json TrainConfig::toJson() const {
     out["eval_every_steps"] = eval_every_steps;
     out["save_every_steps"] = save_every_steps;
     out["keep_checkpoints"] = keep_checkpoints;
+    if (method == Method::Dpo) out["dpo"] = {{"beta", dpo.beta}, {"label_smoothing", dpo.label_smoothing}};
+    if (method == Method::Rl) {
+        out["rl"] = {{"reward_model", rl.reward_model_dir},
+                     {"samples_per_prompt", rl.samples_per_prompt},
+                     {"max_new_tokens", rl.max_new_tokens},
+                     {"temperature", rl.temperature},
+                     {"top_p", rl.top_p},
+                     {"kl_coef", rl.kl_coef}};
+    }
     return out;
 }
 
@@ -394,19 +464,25 @@ MemoryEstimate estimateMemory(const TrainConfig& config) {
     MemoryEstimate estimate;
     estimate.parameters = countLayoutParameters(model);
     estimate.trainable_parameters = config.lora ? loraParameters(*config.lora, model) : estimate.parameters;
-    // Full fine-tuning keeps fp32 masters of everything; LoRA maps the base (counted at 4 bytes,
-    // the worst case of an fp32 file) and keeps fp32 adapters on top.
-    estimate.weights_bytes = 4 * estimate.parameters + (config.lora ? 4 * estimate.trainable_parameters : 0);
-    estimate.gradients_bytes = 4 * estimate.trainable_parameters;
-    estimate.optimizer_bytes = 8 * estimate.trainable_parameters;
-    // Saved activations per token and layer: ~16 hidden-sized and ~4 MLP-sized fp32 tensors, plus
-    // the fp32 attention scores and probabilities; then logits, log-softmax and their gradient.
-    const std::int64_t tokens = config.micro_batch_size * config.max_seq_len;
-    const std::int64_t per_layer_token =
-        4 * (16 * model.hidden_size + 4 * model.intermediate_size + 2 * model.num_heads * config.max_seq_len);
-    estimate.activations_bytes = tokens * (model.num_layers * per_layer_token + 12 * model.vocab_size);
-    estimate.total_bytes = estimate.weights_bytes + estimate.gradients_bytes + estimate.optimizer_bytes +
-                           estimate.activations_bytes;
+    // The Training panel's formula (runs::estimateTrainingMemory), so the panel and the trainer agree.
+    runs::TrainingShape shape;
+    shape.lora = config.lora.has_value();
+    if (config.lora) {
+        shape.lora_rank = static_cast<int>(config.lora->rank);
+        shape.target_modules = config.lora->target_modules;
+    }
+    shape.micro_batch_size = static_cast<int>(config.micro_batch_size);
+    shape.max_seq_len = static_cast<int>(config.max_seq_len);
+    shape.compute_bytes = runs::trainingComputeBytes(config.device == TrainDevice::Cuda ? "cuda" : "cpu",
+                                                     config.dtype == TrainDType::BFloat16 ? "bf16" : "fp32");
+    shape.sequences_per_example =
+        config.method == Method::Dpo || config.method == Method::RewardModel ? 2 : 1;
+    const runs::MemoryEstimate bytes = runs::estimateTrainingMemory(model, shape);
+    estimate.weights_bytes = bytes.weights_bytes;
+    estimate.gradients_bytes = bytes.gradients_bytes;
+    estimate.optimizer_bytes = bytes.optimizer_bytes;
+    estimate.activations_bytes = bytes.activations_bytes;
+    estimate.total_bytes = bytes.total_bytes;
     estimate.available_bytes = config.device == TrainDevice::Cpu ? availableMemoryBytes() : 0;
     return estimate;
 }
@@ -438,6 +514,11 @@ MemoryEstimate checkTrainConfig(const TrainConfig& config) {
     };
     check_files(config.data.train_files, "$.data.train");
     check_files(config.data.eval_files, "$.data.eval");
+    if (config.method == Method::Rl &&
+        !fs::is_regular_file(fs::path(config.rl.reward_model_dir) / "config.json")) {
+        throw UserError(source + ": $.rl.reward_model: '" + config.rl.reward_model_dir +
+                        "' is not a model folder (no config.json)");
+    }
     if (config.lora) {
         if (!supportsLora(model.architecture)) {
             throw UserError(source + ": $.lora: LoRA supports llama, mistral and qwen2 models; '" +

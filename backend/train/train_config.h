@@ -13,10 +13,17 @@
 
 namespace vietllm::train {
 
-enum class Method { Invalid = 0, Sft };
+enum class Method { Invalid = 0, Sft, RewardModel, Dpo, Rl };
 enum class ScheduleKind { Invalid = 0, Cosine, Linear, Constant };
 enum class TrainDType { Invalid = 0, Float32, BFloat16 };
 enum class TrainDevice { Invalid = 0, Cpu, Cuda };
+
+/// The config's and the trainer subcommand's name of a method ("sft", "dpo", ...).
+std::string methodName(Method method);
+/// Parses a method name; Method::Invalid when unknown.
+Method parseMethodName(const std::string& name);
+/// The method names, comma separated, for error messages.
+std::string methodNameList();
 
 struct DataConfig {
     std::vector<std::string> train_files;
@@ -48,6 +55,24 @@ struct ScheduleConfig {
     double min_lr_ratio = 0.0;
 };
 
+/// `train dpo`: Direct Preference Optimization against a frozen reference (the base model, or the
+/// base without the adapter under LoRA), whose log-probabilities are computed once before training.
+struct DpoConfig {
+    double beta = 0.1;
+    double label_smoothing = 0.0;  ///< conservative DPO: the share of pairs assumed mislabelled
+};
+
+/// `train rl`: optimisation against a trained reward model with several samples per prompt and a KL
+/// penalty towards the starting policy (the algorithm is documented in docs/training.md).
+struct RlConfig {
+    std::string reward_model_dir;
+    std::int64_t samples_per_prompt = 4;
+    std::int64_t max_new_tokens = 64;
+    double temperature = 1.0;
+    double top_p = 1.0;
+    double kl_coef = 0.05;
+};
+
 struct TrainConfig {
     std::string source;  ///< the config file (relative paths inside it are resolved against its folder)
     Method method = Method::Sft;
@@ -72,6 +97,8 @@ struct TrainConfig {
     std::int64_t eval_every_steps = 50;   ///< 0: evaluate only at the end
     std::int64_t save_every_steps = 100;  ///< 0: no periodic checkpoints
     std::int64_t keep_checkpoints = 3;
+    DpoConfig dpo;  ///< read from "dpo" when method is dpo
+    RlConfig rl;    ///< read from "rl" when method is rl
 
     /// The config as JSON (the form parseTrainConfig reads), stored in every checkpoint.
     nlohmann::ordered_json toJson() const;
@@ -100,7 +127,8 @@ struct MemoryEstimate {
     nlohmann::ordered_json toJson() const;
 };
 
-/// The estimate for `config` from its model's config.json (no weights are read).
+/// The estimate for `config` from its model's config.json (no weights are read): the bytes come from
+/// runs::estimateTrainingMemory, the Training panel's estimate, so both refuse the same runs.
 MemoryEstimate estimateMemory(const TrainConfig& config);
 
 /// Checks what parsing cannot: the model folder has config.json and weights, the data files

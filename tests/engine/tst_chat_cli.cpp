@@ -1,10 +1,15 @@
 // Tests of `vietllm-cli chat` driven through a pipe, over a tiny random model: one reply per
 // line with token counts on stderr, the history growing turn by turn, /reset and /system,
-// trimming of a history longer than the context, Ctrl+C at the prompt, and option errors.
+// trimming of a history longer than the context, Ctrl+C at the prompt, option errors, and
+// `generate` following generation_config.json.
 
 #include "backend/weights/random_model.h"
 #include "tests/common/test_support.h"
 
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -130,6 +135,38 @@ private slots:
         const auto help = runCli({QStringLiteral("chat"), QStringLiteral("--help")});
         QCOMPARE(help.exit_code, 0);
         QVERIFY(help.standard_output.contains("/reset"));
+    }
+
+    // `generate` takes its defaults from generation_config.json too; the flags given win.
+    void generateFollowsGenerationConfig() {
+        QTemporaryDir dir;
+        vietllm::weights::RandomModelOptions options;
+        options.architecture = vietllm::weights::Architecture::Llama;
+        options.vocab_size = 300;
+        const QString model = dir.filePath(QStringLiteral("configured"));
+        vietllm::weights::writeRandomModel(model.toStdString(), options);
+        QFile config(model + QStringLiteral("/generation_config.json"));
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write("{\"max_new_tokens\": 3, \"do_sample\": false}");
+        config.close();
+        const auto generate = [&model](const QStringList& extra) {
+            const auto result =
+                runCli(QStringList{QStringLiteral("generate"), QStringLiteral("--model"), model,
+                                   QStringLiteral("--prompt"), QStringLiteral("Xin chào"),
+                                   QStringLiteral("--ignore-eos"), QStringLiteral("--json")} +
+                       extra);
+            return QJsonDocument::fromJson(result.standard_output).object();
+        };
+        const QJsonObject configured = generate({QStringLiteral("--seed"), QStringLiteral("1")});
+        QCOMPARE(configured.value(QStringLiteral("ids")).toArray().size(), 3);
+        // do_sample false makes it greedy: another seed gives the same tokens.
+        QCOMPARE(generate({QStringLiteral("--seed"), QStringLiteral("2")}).value(QStringLiteral("ids")),
+                 configured.value(QStringLiteral("ids")));
+        QCOMPARE(generate({QStringLiteral("--max-tokens"), QStringLiteral("5")})
+                     .value(QStringLiteral("ids"))
+                     .toArray()
+                     .size(),
+                 5);
     }
 
 private:

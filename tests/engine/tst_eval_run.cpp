@@ -100,6 +100,34 @@ private slots:
         }
     }
 
+    void sharedPrefixEqualsPlainRows() {
+        const tokenizer::Tokenizer& tokens = *m_engine->tokenizer();
+        std::vector<sample::ScoreRequest> requests;
+        // Options of one prompt interleaved with others, a single-token option, and a context
+        // long enough to be cut from the left (the tiny model's window is short).
+        const std::string long_context(3000, 'x');
+        const std::vector<std::string> contexts = {"Người đàn ông bật vòi nước. vì vậy", "Trời mưa to",
+                                                   long_context};
+        for (const char* choice : {" Nước chảy ra.", " A", " một câu trả lời dài hơn nhiều"}) {
+            for (const std::string& context : contexts) {
+                requests.push_back({tokens.encode(context, true), tokens.encode(choice, false)});
+            }
+        }
+        requests.push_back({tokens.encode("Trời mưa to", true), {tokens.encode("B", false).front()}});
+        for (const std::size_t batch : {std::size_t{1}, std::size_t{4}, std::size_t{16}}) {
+            const auto shared = sample::scoreContinuations(*m_engine, requests, batch, true);
+            const auto plain = sample::scoreContinuations(*m_engine, requests, 1, false);
+            QCOMPARE(shared.size(), requests.size());
+            for (std::size_t i = 0; i < requests.size(); ++i) {
+                QVERIFY2(
+                    std::abs(shared[i].logprob - plain[i].logprob) < 1e-4,
+                    (std::to_string(shared[i].logprob) + " vs " + std::to_string(plain[i].logprob)).c_str());
+                QCOMPARE(shared[i].tokens, plain[i].tokens);
+                QCOMPARE(shared[i].greedy, plain[i].greedy);
+            }
+        }
+    }
+
     void scorerAgreesWithIndependentLogits() {
         const tokenizer::Tokenizer& tokens = *m_engine->tokenizer();
         eval::TaskSpec task = inlineTask("xcopa", "{premise} {question}", "text");

@@ -2,7 +2,10 @@
 // paging and every filter on a generated project checked against counts computed here from the
 // records themselves, search with and without diacritics (generated and real samples), the
 // record editor (add, delete, move, retype, undo, save with normalization, reload), labels
-// through the keyboard, and the README screenshot (saved when VIETLLM_DATA_SCREENSHOT_PATH is set).
+// through the keyboard, bulk actions (tag, delete with the confirmation accepted or declined, move,
+// checks, duplicates), the import dialog (preview, detected format, a new dataset, a bad line
+// named) and the export dialog (datasets or the current filter, counts, records a format cannot
+// hold), and the README screenshot (saved when VIETLLM_DATA_SCREENSHOT_PATH is set).
 
 #include "backend/common/errors.h"
 #include "backend/data/formats.h"
@@ -15,10 +18,15 @@
 #include "tests/common/test_support.h"
 #include "widgets/annotation_panel.h"
 #include "widgets/app_settings.h"
+#include "widgets/bulk_action_dialog.h"
 #include "widgets/data_panel.h"
 #include "widgets/error_reporter.h"
+#include "widgets/export_dialog.h"
+#include "widgets/import_dialog.h"
 #include "widgets/language.h"
 #include "widgets/main_window.h"
+#include "widgets/models/dataset_table_model.h"
+#include "widgets/models/record_preview_model.h"
 #include "widgets/models/record_table_model.h"
 #include "widgets/models/turn_list_model.h"
 #include "widgets/record_editor.h"
@@ -31,11 +39,14 @@
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QUndoStack>
 #include <QtTest>
 #include <functional>
@@ -172,6 +183,46 @@ QList<qint64> shownIds(const QAbstractItemModel& model) {
     return ids;
 }
 
+// Answers the next message box that opens with `button`, remembering its text in `*text`.
+void answerNextMessageBox(QMessageBox::StandardButton button, QString* text) {
+    auto* poll = new QTimer(QApplication::instance());
+    poll->setInterval(10);
+    QObject::connect(poll, &QTimer::timeout, poll, [poll, button, text] {
+        for (QWidget* widget : QApplication::topLevelWidgets()) {
+            auto* box = qobject_cast<QMessageBox*>(widget);
+            if (box != nullptr && box->isVisible()) {
+                *text = box->text();
+                poll->deleteLater();
+                box->button(button)->click();
+                return;
+            }
+        }
+    });
+    poll->start();
+}
+
+// Selects the first `count` rows of the record table.
+void selectFirstRows(QTableView& view, int count) {
+    view.clearSelection();
+    const QAbstractItemModel& model = *view.model();
+    for (int row = 0; row < count; ++row) {
+        view.selectionModel()->select(model.index(row, 0),
+                                      QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    }
+}
+
+// The dataset table's record count of `name`; -1 when there is no such dataset.
+qint64 datasetRecords(const vietllm::widgets::DatasetTableModel& model, const QString& name) {
+    for (int row = 0; row < model.rowCount(); ++row) {
+        if (model.index(row, vietllm::widgets::DatasetTableModel::kNameColumn).data().toString() == name) {
+            return model.index(row, vietllm::widgets::DatasetTableModel::kRecordsColumn)
+                .data(vietllm::widgets::DatasetTableModel::kSortRole)
+                .toLongLong();
+        }
+    }
+    return -1;
+}
+
 class RecordingErrorReporter : public vietllm::widgets::ErrorReporter {
 public:
     void showError(QWidget* /*parent*/, const QString& /*title*/, const QString& message) override {
@@ -203,11 +254,22 @@ private slots:
     void labelsByKeyboard();
     void labelsAreKeptPerAnnotator();
     void keyboardSearchFlow();
+    void bulkTagDeleteAndMove();
+    void bulkChecksAndDuplicatesOnTheFilter();
+    void bulkDialogReturnsTheChoices();
+    void importDialogCreatesDataset();
+    void importDialogNamesBadLine();
+    void exportDialogWritesDatasetsAndFilter();
     void screenshot();
 
 private:
     /// A project with the generated dataset (and a second, small one).
     void openGenerated();
+    /// Runs a bulk action, answering its confirmation with `answer`; returns the panel's summary.
+    QString runBulk(const vietllm::widgets::BulkRequest& request, QMessageBox::StandardButton answer,
+                    QString* question = nullptr);
+    /// Shows only the small dataset, every record loaded.
+    void filterSmallDataset();
     DataPanel& panel() { return *m_panel; }
 
     QString m_project_path;
@@ -734,6 +796,243 @@ void TestDataPanel::keyboardSearchFlow() {
     QTest::keyClicks(m_panel->searchEdit(), QStringLiteral("zzzzqqq"));
     QTRY_COMPARE(m_panel->recordModel()->rowCount(), 0);
     QTRY_VERIFY(m_panel->recordModel()->scanFinished());
+}
+
+QString TestDataPanel::runBulk(const vietllm::widgets::BulkRequest& request,
+                               QMessageBox::StandardButton answer, QString* question) {
+    QString asked;
+    QSignalSpy finished(m_panel.get(), &DataPanel::bulkFinished);
+    answerNextMessageBox(answer, &asked);
+    m_panel->runBulkAction(request);
+    if (finished.isEmpty() && !finished.wait(20000)) {
+        return QStringLiteral("(no bulkFinished signal)");
+    }
+    if (question != nullptr) {
+        *question = asked;
+    }
+    return finished.takeFirst().at(0).toString();
+}
+
+void TestDataPanel::filterSmallDataset() {
+    m_panel->datasetFilterBox()->setCurrentIndex(m_panel->datasetFilterBox()->findData(m_small_dataset));
+    fetchAll(*m_panel->recordModel());
+    QCOMPARE(m_panel->recordModel()->rowCount(), 30);
+}
+
+void TestDataPanel::bulkTagDeleteAndMove() {
+    using vietllm::widgets::BulkActionKind;
+    using vietllm::widgets::BulkRequest;
+    using vietllm::widgets::BulkScope;
+    openGenerated();
+    filterSmallDataset();
+    selectFirstRows(*m_panel->recordView(), 3);
+    const QList<qint64> ids = shownIds(*m_panel->recordModel()).mid(0, 3);
+
+    BulkRequest tag;
+    tag.kind = BulkActionKind::AddTag;
+    tag.scope = BulkScope::Selected;
+    tag.tag = QStringLiteral("review");
+    m_panel->annotationPanel()->setAnnotatorName(QStringLiteral("lan"));
+    QString question;
+    QString summary = runBulk(tag, QMessageBox::Yes, &question);
+    QVERIFY2(question.contains(QStringLiteral("3")), qPrintable(question));
+    QVERIFY2(summary.contains(QStringLiteral("3")), qPrintable(summary));
+    QCOMPARE(m_panel->bulkStatusLabel()->text(), summary);
+    // The labels column and the label filter see the tag.
+    const int row = m_panel->recordModel()->rowOf(ids[1]);
+    QVERIFY(m_panel->recordModel()
+                ->index(row, RecordTableModel::kLabelsColumn)
+                .data()
+                .toString()
+                .contains(QStringLiteral("review")));
+    QVERIFY(m_panel->labelFilterBox()->findData(QStringLiteral("review")) > 0);
+
+    // Declining the confirmation changes nothing.
+    selectFirstRows(*m_panel->recordView(), 2);
+    BulkRequest remove;
+    remove.kind = BulkActionKind::Delete;
+    remove.scope = BulkScope::Selected;
+    summary = runBulk(remove, QMessageBox::Cancel, &question);
+    QVERIFY2(question.contains(QStringLiteral("2")), qPrintable(question));
+    QCOMPARE(m_store->recordCount(m_small_dataset), std::int64_t{30});
+    // Accepted: both go, in one transaction, and the tables follow.
+    selectFirstRows(*m_panel->recordView(), 2);
+    summary = runBulk(remove, QMessageBox::Yes);
+    QVERIFY2(summary.contains(QStringLiteral("2")), qPrintable(summary));
+    QCOMPARE(m_store->recordCount(m_small_dataset), std::int64_t{28});
+    QCOMPARE(datasetRecords(*m_panel->datasetModel(), QStringLiteral("small")), qint64{28});
+    fetchAll(*m_panel->recordModel());
+    QCOMPARE(m_panel->recordModel()->rowCount(), 28);
+    QCOMPARE(m_panel->recordModel()->rowOf(ids[0]), -1);
+
+    // Move every record matching the filter (the small dataset) to a new dataset.
+    BulkRequest move;
+    move.kind = BulkActionKind::Transfer;
+    move.scope = BulkScope::Matching;
+    move.mode = vietllm::store::TransferMode::Move;
+    move.dataset = QStringLiteral("moved");
+    summary = runBulk(move, QMessageBox::Yes, &question);
+    QVERIFY2(question.contains(QStringLiteral("28")), qPrintable(question));
+    QCOMPARE(datasetRecords(*m_panel->datasetModel(), QStringLiteral("moved")), qint64{28});
+    QCOMPARE(datasetRecords(*m_panel->datasetModel(), QStringLiteral("small")), qint64{0});
+    QVERIFY(m_panel->datasetFilterBox()->findText(QStringLiteral("moved")) > 0);
+    const qint64 moved_id = m_store->requireDataset("moved").id;
+    QCOMPARE(m_store->record(ids[2]).dataset_id, moved_id);
+    QCOMPARE(m_store->recordCount(m_main_dataset), std::int64_t{kGeneratedRecords});
+}
+
+void TestDataPanel::bulkChecksAndDuplicatesOnTheFilter() {
+    using vietllm::widgets::BulkActionKind;
+    using vietllm::widgets::BulkRequest;
+    using vietllm::widgets::BulkScope;
+    openGenerated();
+    // The first 30 generated records are in both datasets: each record of the small dataset is an
+    // exact duplicate of one of the main dataset, which comes first. The filter is every record,
+    // and only the first page is loaded, so the panel counts the matches before it asks.
+    m_panel->datasetFilterBox()->setCurrentIndex(0);
+    m_panel->applyFilter();
+    QVERIFY(!m_panel->recordModel()->scanFinished());
+
+    BulkRequest checks;
+    checks.kind = BulkActionKind::TextChecks;
+    checks.scope = BulkScope::Matching;
+    checks.checks.language = true;
+    QString summary = runBulk(checks, QMessageBox::Yes);
+    QVERIFY2(summary.contains(QStringLiteral("lang:")), qPrintable(summary));
+    QVERIFY(m_panel->labelFilterBox()->findData(QStringLiteral("lang:vi")) > 0);
+
+    BulkRequest duplicates;
+    duplicates.kind = BulkActionKind::Duplicates;
+    duplicates.scope = BulkScope::Matching;
+    duplicates.duplicates.action = vietllm::store::DuplicateAction::Tag;
+    duplicates.duplicates.near = false;
+    summary = runBulk(duplicates, QMessageBox::Yes);
+    QVERIFY2(summary.contains(QStringLiteral("exact")), qPrintable(summary));
+    RecordFilter tagged;
+    tagged.label = "duplicate";
+    const std::vector<std::int64_t> found = vietllm::store::matchingRecordIds(*m_store, tagged);
+    QCOMPARE(static_cast<int>(found.size()), 30);
+    for (const std::int64_t id : found) {
+        QCOMPARE(m_store->record(id).dataset_id, m_small_dataset);
+    }
+}
+
+void TestDataPanel::bulkDialogReturnsTheChoices() {
+    using vietllm::widgets::BulkActionDialog;
+    using vietllm::widgets::BulkActionKind;
+    BulkActionDialog none(BulkActionKind::AddTag, 0, QStringLiteral("12"), {}, {QStringLiteral("spam")});
+    QCOMPARE(none.request().scope, vietllm::widgets::BulkScope::Matching);
+    BulkActionDialog transfer(BulkActionKind::Transfer, 4, QStringLiteral("12"), {QStringLiteral("a")}, {});
+    auto* dataset = transfer.findChild<QComboBox*>();
+    QVERIFY(dataset != nullptr);
+    const QList<QComboBox*> boxes = transfer.findChildren<QComboBox*>();
+    QCOMPARE(boxes.size(), 2);
+    boxes[1]->setCurrentText(QStringLiteral("new set"));
+    boxes[0]->setCurrentIndex(1);
+    const vietllm::widgets::BulkRequest request = transfer.request();
+    QCOMPARE(request.scope, vietllm::widgets::BulkScope::Selected);
+    QCOMPARE(request.dataset, QStringLiteral("new set"));
+    QCOMPARE(request.mode, vietllm::store::TransferMode::Copy);
+}
+
+void TestDataPanel::importDialogCreatesDataset() {
+    openGenerated();
+    const QString input = m_dir->filePath(QStringLiteral("new_data.jsonl"));
+    {
+        QFile file(input);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        for (int i = 0; i < 25; ++i) {
+            file.write(QStringLiteral("{\"prompt\": \"Câu hỏi mới %1\", \"response\": \"Trả lời %1\"}\n")
+                           .arg(i)
+                           .toUtf8());
+        }
+    }
+    vietllm::widgets::ImportDialog* dialog = m_panel->showImportDialog();
+    QVERIFY(dialog != nullptr);
+    new QAbstractItemModelTester(dialog->previewModel(),
+                                 QAbstractItemModelTester::FailureReportingMode::QtTest, dialog);
+    dialog->setFiles({input});
+    QCOMPARE(dialog->previewModel()->rowCount(), 20);
+    QCOMPARE(dialog->previewModel()
+                 ->index(3, vietllm::widgets::RecordPreviewModel::kPreviewColumn)
+                 .data()
+                 .toString(),
+             QStringLiteral("Câu hỏi mới 3"));
+    QVERIFY2(dialog->statusText().contains(QStringLiteral("prompt-response")),
+             qPrintable(dialog->statusText()));
+    QCOMPARE(dialog->datasetNameEdit()->text(), QStringLiteral("new_data"));
+    QSignalSpy finished(dialog, &vietllm::widgets::ImportDialog::importFinished);
+    dialog->startImport();
+    QVERIFY(finished.wait(20000));
+    QCOMPARE(finished.first().at(0).toBool(), true);
+    QCOMPARE(datasetRecords(*m_panel->datasetModel(), QStringLiteral("new_data")), qint64{25});
+    QVERIFY(m_panel->bulkStatusLabel()->text().contains(QStringLiteral("25")));
+    QVERIFY(m_panel->datasetFilterBox()->findText(QStringLiteral("new_data")) > 0);
+}
+
+void TestDataPanel::importDialogNamesBadLine() {
+    openGenerated();
+    const QString input = m_dir->filePath(QStringLiteral("bad.jsonl"));
+    {
+        QFile file(input);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("{\"prompt\": \"a\", \"response\": \"b\"}\n{\"prompt\": \"c\", \"response\": \"d\"}\n");
+        for (int i = 0; i < 30; ++i) {
+            file.write("{\"prompt\": \"e\", \"response\": \"f\"}\n");
+        }
+        file.write("{\"prompt\": \"broken\"\n");
+    }
+    vietllm::widgets::ImportDialog* dialog = m_panel->showImportDialog();
+    dialog->setFiles({input});
+    QCOMPARE(dialog->previewModel()->rowCount(), 20);  // the bad line comes after the preview
+    QSignalSpy finished(dialog, &vietllm::widgets::ImportDialog::importFinished);
+    dialog->startImport();
+    QVERIFY(finished.wait(20000));
+    QCOMPARE(finished.first().at(0).toBool(), false);
+    const QString summary = finished.first().at(1).toString();
+    QVERIFY2(summary.contains(input + QStringLiteral(":33")), qPrintable(summary));
+    QVERIFY(!m_store->findDataset("bad").has_value());
+    dialog->close();
+}
+
+void TestDataPanel::exportDialogWritesDatasetsAndFilter() {
+    openGenerated();
+    filterSmallDataset();
+    vietllm::widgets::ExportDialog* dialog = m_panel->showExportDialog();
+    QVERIFY(dialog != nullptr);
+    QSignalSpy finished(dialog, &vietllm::widgets::ExportDialog::exportFinished);
+    // The current filter, as messages, JSON Lines.
+    dialog->scopeBox()->setCurrentIndex(dialog->scopeBox()->count() - 1);
+    const QString filtered = m_dir->filePath(QStringLiteral("filtered.jsonl"));
+    dialog->destinationEdit()->setText(filtered);
+    dialog->startExport();
+    QVERIFY(finished.wait(20000));
+    QVERIFY2(finished.first().at(0).toBool(), qPrintable(dialog->statusText()));
+    QFile file(filtered);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    // 30 records; each of the 3 trees among them becomes its 2 root-to-leaf conversations.
+    QCOMPARE(file.readAll().trimmed().split('\n').size(), 33);
+    QVERIFY2(dialog->statusText().contains(QStringLiteral("Exported 30 records as 33 messages records")),
+             qPrintable(dialog->statusText()));
+
+    // The main dataset as preference pairs in one JSON array: conversations cannot be written.
+    finished.clear();
+    dialog->scopeBox()->setCurrentIndex(dialog->scopeBox()->findData(m_main_dataset));
+    dialog->formatBox()->setCurrentIndex(dialog->formatBox()->findText(QStringLiteral("preference")));
+    dialog->layoutBox()->setCurrentIndex(1);
+    const QString pairs = m_dir->filePath(QStringLiteral("pairs.json"));
+    dialog->destinationEdit()->setText(pairs);
+    dialog->startExport();
+    QVERIFY(finished.wait(20000));
+    QVERIFY(finished.first().at(0).toBool());
+    const QString status = dialog->statusText();
+    QVERIFY2(status.contains(QLocale().toString(kGeneratedRecords * 7 / 10)) &&
+                 status.contains(QStringLiteral("•")),
+             qPrintable(status));
+    QFile array(pairs);
+    QVERIFY(array.open(QIODevice::ReadOnly));
+    QVERIFY(array.readAll().trimmed().startsWith('['));
+    dialog->close();
 }
 
 void TestDataPanel::screenshot() {

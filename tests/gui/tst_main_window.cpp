@@ -15,12 +15,12 @@
 #include "widgets/chat_panel.h"
 #include "widgets/data_panel.h"
 #include "widgets/error_reporter.h"
+#include "widgets/evaluation_panel.h"
 #include "widgets/language.h"
 #include "widgets/main_window.h"
 #include "widgets/models/dataset_table_model.h"
 #include "widgets/models/navigation_model.h"
 #include "widgets/models/recent_projects_model.h"
-#include "widgets/placeholder_panel.h"
 #include "widgets/settings_dialog.h"
 #include "widgets/start_page.h"
 #include "widgets/stock_texts.h"
@@ -31,6 +31,7 @@
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFile>
+#include <QGroupBox>
 #include <QImage>
 #include <QLabel>
 #include <QListView>
@@ -52,7 +53,6 @@ using vietllm::widgets::Language;
 using vietllm::widgets::MainWindow;
 using vietllm::widgets::NavigationModel;
 using vietllm::widgets::Panel;
-using vietllm::widgets::PlaceholderPanel;
 using vietllm::widgets::SettingsDialog;
 
 namespace {
@@ -105,7 +105,7 @@ private slots:
     void startsInVietnamese();
     void ctrlDigitsSwitchPanels();
     void clicksAndArrowKeysSwitchPanels();
-    void unbuiltPanelsSaySo();
+    void evaluationPanelIsBuilt();
     void languageSwitchesAtRunTimeAndBack();
     void settingsDialogSwitchesLanguage();
     void qtStockTextsAreTranslated();
@@ -126,7 +126,7 @@ private:
     QString navigationText(Panel panel) const {
         return m_window->navigationModel()->index(rowOf(panel)).data().toString();
     }
-    const PlaceholderPanel* visiblePlaceholder() const;
+    QString evaluationGroupTitle() const;
 
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<QSettings> m_qsettings;
@@ -183,13 +183,9 @@ QString TestMainWindow::projectFromSample(const QString& sample_path, std::size_
     return path;
 }
 
-const PlaceholderPanel* TestMainWindow::visiblePlaceholder() const {
-    for (const PlaceholderPanel* panel : m_window->findChildren<PlaceholderPanel*>()) {
-        if (panel->isVisible()) {
-            return panel;
-        }
-    }
-    return nullptr;
+QString TestMainWindow::evaluationGroupTitle() const {
+    const auto* group = m_window->evaluationPanel()->findChild<QGroupBox*>(QStringLiteral("modelsGroup"));
+    return group ? group->title() : QString();
 }
 
 void TestMainWindow::startsInVietnamese() {
@@ -233,17 +229,14 @@ void TestMainWindow::clicksAndArrowKeysSwitchPanels() {
     QCOMPARE(m_window->currentPanel(), Panel::Training);
 }
 
-void TestMainWindow::unbuiltPanelsSaySo() {
-    for (const Panel panel : {Panel::Evaluation}) {
+void TestMainWindow::evaluationPanelIsBuilt() {
+    // Every panel is a real one: showing each makes exactly one page visible.
+    for (const Panel panel : vietllm::widgets::allPanels()) {
         m_window->showPanel(panel);
-        const PlaceholderPanel* page = visiblePlaceholder();
-        QVERIFY(page);
-        QCOMPARE(page->panel(), panel);
-        const QStringList texts = visibleLabelTexts(page);
-        QVERIFY2(texts.contains(navigationText(panel)), qPrintable(texts.join(QLatin1Char('|'))));
-        QVERIFY2(texts.contains(QStringLiteral("Chưa xây dựng: mục này sẽ có trong một phiên bản sau.")),
-                 qPrintable(texts.join(QLatin1Char('|'))));
+        QCOMPARE(m_window->currentPanel(), panel);
     }
+    m_window->showPanel(Panel::Evaluation);
+    QVERIFY(m_window->evaluationPanel()->isVisible());
 }
 
 void TestMainWindow::languageSwitchesAtRunTimeAndBack() {
@@ -251,7 +244,7 @@ void TestMainWindow::languageSwitchesAtRunTimeAndBack() {
     QVERIFY(m_window->applyLanguage(Language::English));
     QTRY_COMPARE(navigationText(Panel::Data), QStringLiteral("Data"));
     QTRY_COMPARE(m_window->menuBar()->actions().constFirst()->text(), QStringLiteral("&File"));
-    QTRY_VERIFY(visibleLabelTexts(visiblePlaceholder()).contains(QStringLiteral("Evaluation")));
+    QTRY_COMPARE(evaluationGroupTitle(), QStringLiteral("Models"));
     QTRY_VERIFY(visibleLabelTexts(m_window->statusBar()).contains(QStringLiteral("No project open")));
     QCOMPARE(m_window->findChild<QAction*>(QStringLiteral("action_open_project"))->text(),
              QStringLiteral("&Open Project…"));
@@ -261,7 +254,7 @@ void TestMainWindow::languageSwitchesAtRunTimeAndBack() {
     QVERIFY(m_window->applyLanguage(Language::Vietnamese));
     QTRY_COMPARE(navigationText(Panel::Data), QStringLiteral("Dữ liệu"));
     QTRY_COMPARE(m_window->menuBar()->actions().constFirst()->text(), QStringLiteral("&Tệp"));
-    QTRY_VERIFY(visibleLabelTexts(visiblePlaceholder()).contains(QStringLiteral("Đánh giá")));
+    QTRY_COMPARE(evaluationGroupTitle(), QStringLiteral("Mô hình"));
     QCOMPARE(m_settings->language(), Language::Vietnamese);
     QVERIFY(!m_window->applyLanguage(Language::Invalid));
     QCOMPARE(m_languages.current(), Language::Vietnamese);

@@ -5,6 +5,7 @@
 // README screenshot (saved when VIETLLM_TRAINING_SCREENSHOT_PATH is set).
 
 #include "backend/runs/metrics_stream.h"
+#include "backend/runs/run_setup.h"
 #include "backend/store/import_session.h"
 #include "backend/store/project_store.h"
 #include "backend/store/transfer.h"
@@ -23,6 +24,8 @@
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QFile>
 #include <QImage>
 #include <QJsonArray>
@@ -30,6 +33,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -77,7 +81,8 @@ void writeFile(const QString& path, const QByteArray& content, bool executable =
 QByteArray fakeTrainerScript(const QString& mode) {
     return QByteArray(
                "#!/bin/sh\n"
-               "if [ \"$1\" = project ]; then echo '{\"messages\":[]}' > \"$6\"; exit 0; fi\n"
+               "if [ \"$1\" = project ]; then echo \"$@\" >> \"$(dirname \"$6\")/export.log\"; "
+               "echo '{\"messages\":[]}' > \"$6\"; exit 0; fi\n"
                "dir=$(dirname \"$3\")\n"
                "echo \"$@\" >> \"$dir/arguments.log\"\n"
                "say() { echo \"$1\"; echo \"$1\" >> \"$dir/metrics.jsonl\"; }\n"
@@ -103,6 +108,28 @@ QByteArray fakeTrainerScript(const QString& mode) {
                "\"$dir/final/adapter_config.json\"\n"
                "say '{\"event\":\"checkpoint\",\"step\":2,\"path\":\"'$dir'/checkpoint-2\"}'\n"
                "say '{\"event\":\"done\",\"step\":2,\"status\":\"finished\",\"output\":\"'$dir'/final\"}'\n");
+}
+
+// Six DPO steps: loss, rewards, margin and accuracy per step, eval numbers at steps 3 and 6.
+QByteArray dpoStream() {
+    QByteArray text = R"({"event":"start","method":"dpo","total_steps":6,"reference":"computed"})"
+                      "\n";
+    for (int step = 1; step <= 6; ++step) {
+        const QByteArray margin = QByteArray::number(0.2 * (step - 1));
+        text += R"({"event":"step","step":)" + QByteArray::number(step) + R"(,"loss":)" +
+                QByteArray::number(0.6931 - 0.05 * (step - 1)) +
+                R"(,"rewards/chosen":0.1,"rewards/rejected":-0.1,)" + R"("margin":)" + margin +
+                R"(,"accuracy":)" + QByteArray::number(0.5 + 0.08 * step) +
+                R"(,"lr":0.00001,"grad_norm":1.0,"tokens":100,"tokens_per_s":40,"elapsed_s":1})"
+                "\n";
+        if (step % 3 == 0) {
+            text += R"({"event":"eval","step":)" + QByteArray::number(step) +
+                    R"(,"eval_loss":0.6,"eval_margin":)" + margin +
+                    R"(,"eval_accuracy":0.7})"
+                    "\n";
+        }
+    }
+    return text;
 }
 
 // A run as a real one looks: warm-up then cosine learning rate, noisy falling loss and grad norm.
@@ -148,6 +175,8 @@ private slots:
     void stopsAndResumes();
     void reportsATrainerFailure();
     void refusesWhatCannotStartOrFit();
+    void drawsADpoRunsMethodMetrics();
+    void methodSwitchShowsItsFieldsAndConfig();
     void screenshot();
 
 private:
@@ -366,6 +395,78 @@ void TestTrainingPanel::refusesWhatCannotStartOrFit() {
     m_panel->sourceModel()->addFile(m_dir->filePath(QStringLiteral("chat.jsonl")));
     QVERIFY(!m_panel->startRun());
     QCOMPARE(m_panel->historyModel()->rowCount(), 0);  // nothing was created
+}
+
+void TestTrainingPanel::drawsADpoRunsMethodMetrics() {
+    writeFile(runsRoot() + QStringLiteral("/dpo-run/config.json"), R"({"method":"dpo","model":"/m/qwen"})");
+    writeFile(runsRoot() + QStringLiteral("/dpo-run/metrics.jsonl"), dpoStream());
+    writeFile(runsRoot() + QStringLiteral("/sft-run/config.json"), R"({"method":"sft","model":"/m/qwen"})");
+    writeFile(runsRoot() + QStringLiteral("/sft-run/metrics.jsonl"), recordedStream(4));
+    m_panel->refreshHistory();
+    QCOMPARE(m_panel->historyModel()->rowCount(), 2);
+    auto* charts = m_panel->charts();
+    charts->setSmoothing(0.0);
+    for (int row = 0; row < 2; ++row) {
+        m_panel->historyView()->selectRow(row);
+        if (m_panel->historyModel()->run(row).name == "sft-run") {
+            QVERIFY(charts->methodPlot()->isHidden());  // SFT reports no method numbers
+            continue;
+        }
+        QCOMPARE(graphPoints(charts->lossPlot(), QStringLiteral("dpo-run")), 6);
+        QVERIFY(!charts->methodPlot()->isHidden());
+        QCOMPARE(graphPoints(charts->methodPlot(), QStringLiteral("accuracy")), 6);
+        QCOMPARE(graphPoints(charts->methodPlot(), QStringLiteral("margin")), 6);
+        QCOMPARE(graphPoints(charts->methodPlot(), QStringLiteral("rewards/chosen")), 6);
+        QCOMPARE(graphPoints(charts->methodPlot(), QStringLiteral("eval_margin")), 2);
+        QCOMPARE(graphPoints(charts->methodPlot(), QStringLiteral("eval_accuracy")), 2);
+        QCOMPARE(graphPoints(charts->methodPlot(), QStringLiteral("lr")), -1);  // known fields stay out
+    }
+}
+
+void TestTrainingPanel::methodSwitchShowsItsFieldsAndConfig() {
+    useTrainer(QStringLiteral("finish"));
+    m_panel->setModelDirectory(m_model_dir);
+    QComboBox* methods = m_panel->methodBox();
+    const auto select = [&](vietllm::runs::TrainingMethod method) {
+        const int index = methods->findData(static_cast<int>(method));
+        QVERIFY(index >= 0);
+        QVERIFY(methods->model()->flags(methods->model()->index(index, 0)) & Qt::ItemIsEnabled);
+        methods->setCurrentIndex(index);
+    };
+    QVERIFY(m_panel->dpoBetaBox()->isHidden());  // SFT: no beta
+    QVERIFY(m_panel->samplesPerPromptBox()->isHidden());
+    select(vietllm::runs::TrainingMethod::Dpo);
+    QVERIFY(!m_panel->dpoBetaBox()->isHidden());
+    QVERIFY(m_panel->samplesPerPromptBox()->isHidden());
+    select(vietllm::runs::TrainingMethod::RewardModel);
+    QVERIFY(m_panel->dpoBetaBox()->isHidden());
+    QVERIFY(m_panel->samplesPerPromptBox()->isHidden());
+    select(vietllm::runs::TrainingMethod::Rl);
+    QVERIFY(m_panel->dpoBetaBox()->isHidden());
+    QVERIFY(!m_panel->samplesPerPromptBox()->isHidden());
+    m_panel->sourceModel()->setData(m_panel->sourceModel()->index(0), Qt::Checked, Qt::CheckStateRole);
+    QVERIFY(!m_panel->startRun());  // RL needs its reward model
+    QVERIFY(m_panel->statusLabel()->text().contains(QStringLiteral("reward model")));
+
+    // A DPO run: the project dataset is exported as preference pairs, the config has the beta.
+    select(vietllm::runs::TrainingMethod::Dpo);
+    m_panel->dpoBetaBox()->setValue(0.25);
+    QSignalSpy finished(m_panel->job(), &vietllm::widgets::TrainingJob::finished);
+    QVERIFY2(m_panel->startRun(), qPrintable(m_panel->statusLabel()->text()));
+    QVERIFY(finished.wait(20000));
+    const QString run_dir = QString::fromStdString(m_panel->historyModel()->run(0).dir);
+    QFile config_file(run_dir + QStringLiteral("/config.json"));
+    QVERIFY(config_file.open(QIODevice::ReadOnly));
+    const QJsonObject config = QJsonDocument::fromJson(config_file.readAll()).object();
+    QCOMPARE(config.value(QStringLiteral("method")).toString(), QStringLiteral("dpo"));
+    QCOMPARE(config.value(QStringLiteral("dpo")).toObject().value(QStringLiteral("beta")).toDouble(), 0.25);
+    QVERIFY(!config.contains(QStringLiteral("beta")));
+    QFile exports(run_dir + QStringLiteral("/data/export.log"));
+    QVERIFY(exports.open(QIODevice::ReadOnly));
+    QVERIFY(exports.readAll().contains("--format preference"));
+    QFile arguments(run_dir + QStringLiteral("/arguments.log"));
+    QVERIFY(arguments.open(QIODevice::ReadOnly));
+    QVERIFY(arguments.readAll().startsWith("train dpo "));
 }
 
 void TestTrainingPanel::screenshot() {

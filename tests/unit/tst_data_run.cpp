@@ -280,6 +280,51 @@ private slots:
         qunsetenv("VIETLLM_RECIPE_OUT");
     }
 
+    // Every step of the full demo can be sharded: the model steps get the shard, self-instruct one
+    // pool for all shards, dedup a signature file for the cross-shard merge; --local-model replaces
+    // the recipe's endpoint in every model step.
+    void shardedLocalPlan() {
+        VIETLLM_REQUIRE_SAMPLE(seeds, "instruct/en_selfinstruct_seed_tasks.jsonl");
+        qputenv("VIETLLM_SAMPLE_DATA", vietllm::testing::sampleDataDir().toUtf8());
+        QTemporaryDir dir;
+        qputenv("VIETLLM_RECIPE_OUT", dir.path().toUtf8());
+        const auto result = runCli({QStringLiteral("data"), QStringLiteral("run"),
+                                    QStringLiteral(VIETLLM_SOURCE_DIR "/resources/recipes/offline_demo.json"),
+                                    QStringLiteral("--dry-run"), QStringLiteral("--progress"),
+                                    QStringLiteral("json"), QStringLiteral("--shard"), QStringLiteral("1/3"),
+                                    QStringLiteral("--local-model"), dir.path()});
+        qunsetenv("VIETLLM_RECIPE_OUT");
+        QVERIFY2(result.exit_code == 0, result.standard_error.constData());
+        std::set<std::string> kinds;
+        for (const nlohmann::json& step : events(result.standard_output)) {
+            const std::vector<std::string> arguments = step["arguments"];
+            const auto after = [&](const std::string& option) {
+                const auto found = std::find(arguments.begin(), arguments.end(), option);
+                return found == arguments.end() || found + 1 == arguments.end() ? std::string()
+                                                                                : *(found + 1);
+            };
+            const std::string kind = step["step"];
+            kinds.insert(kind);
+            const bool model = kind == "translate" || kind == "harvest" || kind == "self-instruct" ||
+                               kind == "evol-instruct";
+            QCOMPARE(after("--local-model"), model ? dir.path().toStdString() : std::string());
+            QCOMPARE(after("--endpoint"), std::string());
+            QCOMPARE(after("--shard"), model || kind == "clean" ? std::string("1/3") : std::string());
+            if (kind == "self-instruct") {
+                const std::string pool = after("--pool");
+                QVERIFY2(pool.size() > 11 && pool.find(".shard-") == std::string::npos &&
+                             pool.compare(pool.size() - 11, 11, ".pool.jsonl") == 0,
+                         pool.c_str());
+            }
+            if (kind == "dedup") {
+                QVERIFY2(after("--signatures-out").find(".shard-1-of-3") != std::string::npos,
+                         after("--signatures-out").c_str());
+            }
+        }
+        for (const char* kind : {"translate", "self-instruct", "dedup"})
+            QVERIFY2(kinds.count(kind) > 0, kind);
+    }
+
     void recipeMistakesNameThePath() {
         QTemporaryDir dir;
         const QString input = dir.filePath(QStringLiteral("in.jsonl"));

@@ -3,6 +3,7 @@
 // spaces and tone placement), planted near duplicates of known Jaccard and distinct records,
 // across and within input files.
 
+#include "backend/common/errors.h"
 #include "backend/databuild/dedup.h"
 #include "backend/databuild/minhash.h"
 #include "backend/databuild/record_text.h"
@@ -173,6 +174,114 @@ private slots:
         QCOMPARE(summary["kept"].get<std::size_t>(), first.size() + 40);
         QCOMPARE(nonEmptyLines(readWholeFile(dir.filePath(QStringLiteral("out.jsonl")))).size(),
                  static_cast<int>(first.size() + 40));
+    }
+
+    // Shards (--shard I/N) and hand-split parts write signature files; the merge over them writes
+    // exactly what one unsharded run writes.
+    void crossShardMergeEqualsOnePass() {
+        VIETLLM_REQUIRE_SAMPLE(alpaca, "instruct/vi_alpaca_gpt4vn_sample1000.jsonl");
+        std::vector<data::Record> records = readFileRecords(data::Format::PromptResponse, alpaca);
+        QVERIFY(records.size() >= 300);
+        records.resize(300);
+        // Exact and near copies of records among the first 150, planted among the last 150, so that
+        // originals and copies fall in other shards.
+        std::vector<data::Record> copies;
+        std::size_t near_planted = 0;
+        for (std::size_t i = 0; i < 150 && copies.size() < 20; ++i) {
+            data::Record copy = records[i];
+            databuild::provenanceOf(copy).original_id = "copy-" + std::to_string(i);
+            conversationOf(copy).messages.back().content = editMiddleWord(answerOf(copy));
+            const bool near = databuild::exactJaccard(shinglesOf(records[i]), shinglesOf(copy)) >= 0.9;
+            if (near && near_planted < 10) {
+                ++near_planted;
+            } else if (copies.size() - near_planted < 10 && i % 5 == 0) {
+                conversationOf(copy).messages.back().content = answerOf(records[i]);
+            } else {
+                continue;
+            }
+            copies.push_back(std::move(copy));
+        }
+        QCOMPARE(copies.size(), std::size_t(20));
+        std::vector<data::Record> planted_set(records.begin(), records.begin() + 150);
+        for (std::size_t i = 150; i < records.size(); ++i) {
+            planted_set.push_back(records[i]);
+            if (i % 7 == 0 && !copies.empty()) {
+                planted_set.push_back(copies.back());
+                copies.pop_back();
+            }
+        }
+        planted_set.insert(planted_set.end(), copies.begin(), copies.end());
+        records = planted_set;
+        const std::size_t planted = 20;
+        QTemporaryDir dir;
+        const auto path = [&](const char* name) {
+            return dir.filePath(QString::fromLatin1(name)).toStdString();
+        };
+        writeFile(QString::fromStdString(path("in.jsonl")), writeRecords(data::Format::Messages, records));
+        const auto job = [&](std::vector<std::string> inputs, const std::string& out) {
+            databuild::DedupJob dedup;
+            dedup.input.paths = std::move(inputs);
+            dedup.input.threads = 2;
+            dedup.output_path = out;
+            dedup.duplicates_path = out + ".duplicates.jsonl";
+            return dedup;
+        };
+        const nlohmann::ordered_json one_pass =
+            databuild::runDedup(job({path("in.jsonl")}, path("one.jsonl")));
+        QCOMPARE(near_planted, std::size_t(10));
+        QVERIFY(one_pass["dropped"].get<std::size_t>() >= planted);
+        QVERIFY(one_pass["reasons"]["near-duplicate"].get<std::size_t>() >= near_planted);
+
+        std::vector<std::string> signatures;
+        for (std::size_t k = 0; k < 3; ++k) {
+            databuild::DedupJob shard = job({path("in.jsonl")}, path("shard.jsonl"));
+            shard.input.shard = {k, 3};
+            shard.signatures_path = path("sig") + std::to_string(k) + ".jsonl";
+            databuild::runDedup(shard);
+            signatures.push_back(shard.signatures_path);
+        }
+        databuild::DedupMergeJob merge;
+        merge.input.paths = {path("in.jsonl")};
+        merge.signature_paths = {signatures[2], signatures[0], signatures[1]};  // any order
+        merge.output_path = path("merged.jsonl");
+        merge.duplicates_path = path("merged.dups.jsonl");
+        const nlohmann::ordered_json merged = databuild::runDedupMerge(merge);
+        QCOMPARE(merged["kept"], one_pass["kept"]);
+        QCOMPARE(readWholeFile(QString::fromStdString(path("merged.jsonl"))),
+                 readWholeFile(QString::fromStdString(path("one.jsonl"))));
+        QCOMPARE(readWholeFile(QString::fromStdString(path("merged.dups.jsonl"))),
+                 readWholeFile(QString::fromStdString(path("one.jsonl.duplicates.jsonl"))));
+
+        // The file split by hand in 3 parts, each deduplicated on its own through the CLI.
+        const std::size_t third = records.size() / 3;
+        QStringList parts;
+        QStringList part_signatures;
+        for (std::size_t k = 0; k < 3; ++k) {
+            const auto begin = records.begin() + static_cast<std::ptrdiff_t>(k * third);
+            const auto end = k == 2 ? records.end() : begin + static_cast<std::ptrdiff_t>(third);
+            parts << dir.filePath(QStringLiteral("part%1.jsonl").arg(k));
+            part_signatures << dir.filePath(QStringLiteral("part%1.sig").arg(k));
+            writeFile(parts.back(),
+                      writeRecords(data::Format::Messages, std::vector<data::Record>(begin, end)));
+            const auto part = runCli({QStringLiteral("data"), QStringLiteral("dedup"), parts.back(),
+                                      dir.filePath(QStringLiteral("part-out.jsonl")),
+                                      QStringLiteral("--signatures-out"), part_signatures.back()});
+            QVERIFY2(part.exit_code == 0, part.standard_error.constData());
+        }
+        const auto cli_merge =
+            runCli(QStringList{QStringLiteral("data"), QStringLiteral("dedup"),
+                               QStringLiteral("--merge-shards"), part_signatures.join(QLatin1Char(','))} +
+                   parts + QStringList{dir.filePath(QStringLiteral("parts-merged.jsonl"))});
+        QVERIFY2(cli_merge.exit_code == 0, cli_merge.standard_error.constData());
+        QCOMPARE(readWholeFile(dir.filePath(QStringLiteral("parts-merged.jsonl"))),
+                 readWholeFile(QString::fromStdString(path("one.jsonl"))));
+
+        // Signature files that do not fit: a missing shard, other inputs.
+        merge.signature_paths = {signatures[0], signatures[1]};
+        QVERIFY_THROWS_EXCEPTION(UserError, databuild::runDedupMerge(merge));
+        merge.signature_paths = signatures;
+        merge.input.paths = {parts[0].toStdString()};
+        QVERIFY_THROWS_EXCEPTION(UserError, databuild::runDedupMerge(merge));
     }
 
     void exactOnlyLeavesNearDuplicates() {

@@ -193,6 +193,38 @@ private slots:
         QVERIFY(card.contains(QStringLiteral("| lang | 7 |")));
         QVERIFY(card.contains(QStringLiteral("| assistant | vi |")));
         QVERIFY(card.contains(QStringLiteral("| user turns | 1000 |")));
+        // Built without a renderer (the backend alone): the card says so.
+        QVERIFY(card.contains(QStringLiteral("No charts were drawn: this vietllm-cli was built without")));
+        QVERIFY(summary["charts"].empty());
+    }
+
+    void chartsDescribeTheExportedRecords() {
+        VIETLLM_REQUIRE_SAMPLE(alpaca, "instruct/vi_alpaca_gpt4vn_sample1000.jsonl");
+        QTemporaryDir dir;
+        databuild::ExportJob job = exportJob(dir, alpaca, data::Format::PromptResponse);
+        std::vector<databuild::CardChart> drawn;
+        job.chart_renderer = [&](const databuild::CardChart& chart, const std::string& path) {
+            QCOMPARE(QString::fromStdString(path),
+                     dir.filePath(QStringLiteral("out/")) + QString::fromStdString(chart.file_name));
+            drawn.push_back(chart);
+        };
+        const nlohmann::ordered_json summary = databuild::runExport(job);
+        QCOMPARE(drawn.size(), std::size_t(4));
+        const QString card = QString::fromUtf8(readWholeFile(dir.filePath(QStringLiteral("out/README.md"))));
+        for (const databuild::CardChart& chart : drawn) {
+            QCOMPARE(chart.labels.size(), chart.values.size());
+            QVERIFY2(card.contains(QStringLiteral("](%1)").arg(QString::fromStdString(chart.file_name))),
+                     chart.file_name.c_str());
+            double total = 0;
+            for (const double value : chart.values) total += value;
+            // Every exported record is in each histogram and the source chart; each record has
+            // user and assistant languages.
+            QCOMPARE(total, chart.file_name == "chart_languages.png" ? 2000.0 : 1000.0);
+        }
+        QCOMPARE(drawn[0].labels.size(), databuild::lengthBucketEdges().size() + 1);
+        QCOMPARE(drawn[0].labels.front(), std::string("<50"));
+        QCOMPARE(drawn[0].labels.back(), std::string("5000+"));
+        QCOMPARE(summary["charts"].size(), std::size_t(4));
     }
 };
 

@@ -63,11 +63,12 @@ private slots:
     void shippedTasksParse() {
         std::vector<std::string> names;
         for (const eval::TaskSpec& task : shippedTasks()) names.push_back(task.name);
-        const std::vector<std::string> expected = {
-            "belebele_en",    "belebele_vi",   "bpb_vi_news",   "bpb_vi_wikipedia",
-            "global_mmlu_vi", "iwslt15_en_vi", "iwslt15_vi_en", "mt_bench_vi",
-            "sea_ifeval_en",  "sea_ifeval_vi", "tatoeba_en_vi", "tatoeba_vi_en",
-            "vmlu_vi",        "xcopa_vi",      "xnli_vi",       "xquad_vi"};
+        const std::vector<std::string> expected = {"belebele_en",      "belebele_vi",    "bpb_vi_news",
+                                                   "bpb_vi_wikipedia", "global_mmlu_vi", "iwslt15_en_vi",
+                                                   "iwslt15_vi_en",    "mt_bench_vi",    "mt_bench_vi_reward",
+                                                   "sea_ifeval_en",    "sea_ifeval_vi",  "tatoeba_en_vi",
+                                                   "tatoeba_vi_en",    "vmlu_vi",        "xcopa_vi",
+                                                   "xnli_vi",          "xquad_vi"};
         QCOMPARE(names, expected);
         QCOMPARE(eval::findTask(shippedTasks(), "xquad_vi").kind, eval::TaskKind::ExtractiveQa);
         QCOMPARE(eval::findTask(shippedTasks(), "mt_bench_vi").kind, eval::TaskKind::Judged);
@@ -82,11 +83,12 @@ private slots:
         }
         const std::string data = testing::sampleDataDir().toStdString();
         const std::map<std::string, std::size_t> counts = {
-            {"global_mmlu_vi", 215}, {"belebele_vi", 895},      {"belebele_en", 895},
-            {"xcopa_vi", 100},       {"xnli_vi", 1000},         {"xquad_vi", 1190},
-            {"tatoeba_en_vi", 3311}, {"tatoeba_vi_en", 3311},   {"iwslt15_en_vi", 1553},
-            {"iwslt15_vi_en", 1553}, {"sea_ifeval_vi", 105},    {"sea_ifeval_en", 105},
-            {"mt_bench_vi", 58},     {"bpb_vi_wikipedia", 150}, {"bpb_vi_news", 1000}};
+            {"global_mmlu_vi", 215},   {"belebele_vi", 895},      {"belebele_en", 895},
+            {"xcopa_vi", 100},         {"xnli_vi", 1000},         {"xquad_vi", 1190},
+            {"tatoeba_en_vi", 3311},   {"tatoeba_vi_en", 3311},   {"iwslt15_en_vi", 1553},
+            {"iwslt15_vi_en", 1553},   {"sea_ifeval_vi", 105},    {"sea_ifeval_en", 105},
+            {"mt_bench_vi", 58},       {"bpb_vi_wikipedia", 150}, {"bpb_vi_news", 1000},
+            {"mt_bench_vi_reward", 58}};
         for (const auto& [name, count] : counts) {
             const std::vector<eval::EvalItem> items =
                 eval::loadItems(eval::findTask(shippedTasks(), name), data);

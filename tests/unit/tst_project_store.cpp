@@ -139,6 +139,7 @@ private slots:
     void newerSchemaIsRefusedNamingBothVersions();
     void emptyFileIsRefusedAndVersionZeroDatabaseMigrates();
     void migrationStepsAreAllOrNothing();
+    void versionThreeProjectGainsCachedCounts();
     void foreignFilesAreRefused();
     void missingFileIsNamed();
     void readOnlyProjectRefusesWrites();
@@ -250,6 +251,42 @@ void TestProjectStore::emptyFileIsRefusedAndVersionZeroDatabaseMigrates() {
     QCOMPARE(migrated.schemaVersion(), store::supportedSchemaVersion());
     migrated.createDataset("works");
     QCOMPARE(migrated.datasets().size(), std::size_t{1});
+}
+
+void TestProjectStore::versionThreeProjectGainsCachedCounts() {
+    // A project as version 3 wrote it, with records and messages but no dataset_count table.
+    const std::string path = projectPath("v3.vietllm");
+    {
+        store::Database raw(path, store::OpenMode::CreateReadWrite, 1000);
+        const std::vector<store::Migration>& all = store::projectMigrations();
+        store::migrate(raw, std::vector<store::Migration>(all.begin(), all.begin() + 3));
+        QCOMPARE(raw.queryInt("PRAGMA user_version"), std::int64_t{3});
+        raw.exec(
+            "INSERT INTO dataset (name) VALUES ('a'), ('b');"
+            "INSERT INTO record (dataset_id, kind) VALUES (1, 'conversation'), (1, 'conversation'), "
+            "(2, 'conversation');"
+            "INSERT INTO message (record_id, position, role, content) VALUES (1, 0, 'user', 'x'), "
+            "(1, 1, 'assistant', 'y'), (2, 0, 'user', 'z'), (3, 0, 'user', 'w');");
+    }
+    store::ProjectStore project = store::ProjectStore::open(path, store::OpenMode::ReadWrite);
+    QCOMPARE(project.schemaVersion(), 4);
+    const std::int64_t a = project.requireDataset("a").id;
+    const std::int64_t b = project.requireDataset("b").id;
+    QCOMPARE(project.recordCount(a), std::int64_t{2});
+    QCOMPARE(project.messageCount(a), std::int64_t{3});
+    QCOMPARE(project.recordCount(b), std::int64_t{1});
+    QCOMPARE(project.messageCount(b), std::int64_t{1});
+    // From now on the triggers keep the counts: an import, a new dataset, a deleted record.
+    store::ImportSession session(project, {"a", "more", "test", true});
+    session.add(conversation({{Role::User, "một"}, {Role::Assistant, "hai"}}));
+    session.commit();
+    QCOMPARE(project.recordCount(a), std::int64_t{3});
+    QCOMPARE(project.messageCount(a), std::int64_t{5});
+    const std::int64_t c = project.createDataset("c");
+    QCOMPARE(project.recordCount(c), std::int64_t{0});
+    project.database().exec("DELETE FROM record WHERE id = 1");
+    QCOMPARE(project.recordCount(a), std::int64_t{2});
+    QCOMPARE(project.messageCount(a), std::int64_t{3});
 }
 
 void TestProjectStore::migrationStepsAreAllOrNothing() {

@@ -3,6 +3,7 @@
 // OpenAI-compatible server: every elimination reason lands in the side file, and a second run is
 // answered by the response cache alone.
 
+#include "backend/common/errors.h"
 #include "backend/databuild/evol_instruct.h"
 #include "backend/databuild/rouge.h"
 #include "backend/databuild/self_instruct.h"
@@ -13,6 +14,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <set>
@@ -306,6 +308,87 @@ private slots:
         QCOMPARE(server.requestCount(), sent);
         QCOMPARE(again["usage"]["http_requests"].get<int>(), 0);
         QCOMPARE(readAll(options.output_path), first);
+    }
+
+    void shardsSplitOnePool() {
+        QTemporaryDir dir;
+        const std::string seeds = dir.filePath("seeds.jsonl").toStdString();
+        std::string seed_lines;
+        for (const std::string& seed : kSeeds)
+            seed_lines += nlohmann::json({{"instruction", seed}}).dump() + "\n";
+        writeText(seeds, seed_lines);
+        FakeChatServer server(
+            [](const nlohmann::json& request, int index) { return selfInstructReply(request, index); });
+        const auto optionsFor = [&](const std::string& out, const std::string& pool, std::size_t shard) {
+            SelfInstructOptions options;
+            options.seed_path = seeds;
+            options.output_path = dir.filePath(QString::fromStdString(out)).toStdString();
+            options.pool_path = dir.filePath(QString::fromStdString(pool)).toStdString();
+            options.count = kNovel.size();
+            options.max_requests = 12;
+            options.model.client.endpoint = server.endpoint();
+            options.model.client.model = "fake";
+            options.model.client.cache_path = options.output_path + ".cache.sqlite";
+            options.model.client.initial_backoff_ms = 1;
+            options.model.shard = {shard, 3};
+            return options;
+        };
+        const auto sortedLines = [](const std::vector<std::string>& paths) {
+            std::vector<std::string> lines;
+            for (const std::string& path : paths) {
+                for (const nlohmann::json& line : readJsonLines(path)) lines.push_back(line.dump());
+            }
+            std::sort(lines.begin(), lines.end());
+            return lines;
+        };
+        // The unsharded run writes the pool; three shards reuse it and split the instance calls.
+        SelfInstructOptions whole = optionsFor("whole.jsonl", "pool.jsonl", 0);
+        whole.model.shard = {};
+        QVERIFY(!runSelfInstruct(whole)["pool_reused"].get<bool>());
+        const int after_whole = server.requestCount();
+        std::vector<std::string> outs;
+        std::vector<std::string> eliminated;
+        for (std::size_t k = 0; k < 3; ++k) {
+            const SelfInstructOptions shard =
+                optionsFor("shard" + std::to_string(k) + ".jsonl", "pool.jsonl", k);
+            const nlohmann::ordered_json summary = runSelfInstruct(shard);
+            QVERIFY(summary["pool_reused"].get<bool>());
+            QVERIFY(summary["kept"].get<std::size_t>() < kNovel.size() - 1);  // a share, not all
+            outs.push_back(shard.output_path);
+            eliminated.push_back(shard.output_path + ".eliminated.jsonl");
+        }
+        QCOMPARE(server.requestCount() - after_whole, static_cast<int>(kNovel.size()));  // instances only
+        QCOMPARE(sortedLines(outs), sortedLines({whole.output_path}));
+        QCOMPARE(sortedLines(eliminated), sortedLines({whole.output_path + ".eliminated.jsonl"}));
+        QCOMPARE(readJsonLines(whole.output_path).size(), kNovel.size() - 1);
+
+        // Without a pool, the first shard makes it and the others split that same pool.
+        for (std::size_t k = 0; k < 3; ++k) {
+            const SelfInstructOptions shard =
+                optionsFor("new" + std::to_string(k) + ".jsonl", "new-pool.jsonl", k);
+            QCOMPARE(runSelfInstruct(shard)["pool_reused"].get<bool>(), k > 0);
+        }
+        SelfInstructOptions reference = optionsFor("new-whole.jsonl", "new-pool.jsonl", 0);
+        reference.model.shard = {};
+        runSelfInstruct(reference);
+        QCOMPARE(
+            sortedLines({dir.filePath("new0.jsonl").toStdString(), dir.filePath("new1.jsonl").toStdString(),
+                         dir.filePath("new2.jsonl").toStdString()}),
+            sortedLines({reference.output_path}));
+
+        // A shard re-run is answered by its cache; a shard without a pool and a pool made with other
+        // settings are refused.
+        const int sent = server.requestCount();
+        QCOMPARE(
+            runSelfInstruct(optionsFor("shard1.jsonl", "pool.jsonl", 1))["usage"]["http_requests"].get<int>(),
+            0);
+        QCOMPARE(server.requestCount(), sent);
+        SelfInstructOptions no_pool = optionsFor("x.jsonl", "pool.jsonl", 1);
+        no_pool.pool_path.clear();
+        QVERIFY_THROWS_EXCEPTION(vietllm::UserError, runSelfInstruct(no_pool));
+        SelfInstructOptions other = optionsFor("y.jsonl", "pool.jsonl", 1);
+        other.rouge_threshold = 0.5;
+        QVERIFY_THROWS_EXCEPTION(vietllm::UserError, runSelfInstruct(other));
     }
 
     void evolInstructEndToEnd() {

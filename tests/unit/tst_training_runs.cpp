@@ -215,7 +215,25 @@ private slots:
         const nlohmann::json full = runs::trainerConfig(setup);
         QVERIFY(full["lora"].is_null());
         QVERIFY(!full["data"].contains("eval_fraction"));
+        // The CPU trainer keeps fp32 weights whatever the precision; bf16 halves them on CUDA.
+        QCOMPARE(runs::trainingShape(setup).compute_bytes, 4);
+        setup.device = "cuda";
         QCOMPARE(runs::trainingShape(setup).compute_bytes, 2);
+        QCOMPARE(runs::trainingShape(setup).sequences_per_example, 1);
+        setup.method = runs::TrainingMethod::Dpo;
+        setup.dpo_beta = 0.2;
+        QCOMPARE(runs::trainingShape(setup).sequences_per_example, 2);  // chosen and rejected
+        const nlohmann::json dpo = runs::trainerConfig(setup);
+        QCOMPARE(dpo["method"].get<std::string>(), std::string("dpo"));
+        QCOMPARE(dpo["dpo"]["beta"].get<double>(), 0.2);
+        QVERIFY(!dpo.contains("beta") && !dpo.contains("rl"));
+        setup.method = runs::TrainingMethod::Rl;
+        setup.rl_reward_model_dir = "/runs/rm/final";
+        setup.rl_samples_per_prompt = 6;
+        const nlohmann::json rl = runs::trainerConfig(setup);
+        QCOMPARE(rl["rl"]["reward_model"].get<std::string>(), std::string("/runs/rm/final"));
+        QCOMPARE(rl["rl"]["samples_per_prompt"].get<int>(), 6);
+        QVERIFY(!rl.contains("dpo"));
     }
 
     void listsRunFoldersNewestFirstWithCheckpoints() {

@@ -10,10 +10,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -236,6 +238,137 @@ private slots:
         QCOMPARE(server.requestCount(), requests_after_first);
         QCOMPARE(jsonLines(out_path).size(), std::size_t(20));
         QVERIFY(fourth.standard_error.contains("\"translated\":1,"));
+    }
+
+    void shardsSplitTheInputAndResumeOnTheirOwn() {
+        VIETLLM_REQUIRE_SAMPLE(gettext, "parallel/envi_debian_gettext_ui_strings.tsv");
+        const Fixture fixture = loadFixture(gettext, 30);
+        QCOMPARE(fixture.rows.size(), std::size_t(30));
+        FakeChatServer server([&](const nlohmann::json& request, int) { return respond(fixture, request); });
+        QTemporaryDir dir;
+        const QString in_path = dir.filePath(QStringLiteral("in.jsonl"));
+        {
+            std::ofstream in(in_path.toStdString());
+            for (std::size_t i = 0; i + 1 < fixture.rows.size(); i += 2) {
+                in << messagesRecord("row" + std::to_string(i), fixture.rows[i].first,
+                                     fixture.rows[i + 1].first)
+                          .dump()
+                   << '\n';
+            }
+            in << messagesRecord("answer", kAnswerPrompt, fixture.rows[0].first).dump() << '\n';
+            in << messagesRecord("english", kEnglishPrompt, fixture.rows[2].first).dump() << '\n';
+        }
+        const auto translate = [&](const QString& out, const QStringList& more) {
+            QStringList arguments = {QStringLiteral("data"),
+                                     QStringLiteral("translate"),
+                                     in_path,
+                                     out,
+                                     QStringLiteral("--endpoint"),
+                                     QString::fromStdString(server.endpoint()),
+                                     QStringLiteral("--model"),
+                                     QStringLiteral("fake-mt")};
+            return runCli(arguments + more);
+        };
+        const auto sortedLines = [](const std::vector<QString>& paths) {
+            std::vector<std::string> lines;
+            for (const QString& path : paths) {
+                for (const nlohmann::json& line : jsonLines(path)) lines.push_back(line.dump());
+            }
+            std::sort(lines.begin(), lines.end());
+            return lines;
+        };
+        const QString whole = dir.filePath(QStringLiteral("whole.jsonl"));
+        const auto unsharded = translate(whole, {});
+        QVERIFY2(unsharded.exit_code == 0, unsharded.standard_error.constData());
+        std::vector<QString> outs;
+        std::vector<QString> failed;
+        std::set<std::string> ids;
+        std::size_t records = 0;
+        for (int k = 0; k < 3; ++k) {
+            outs.push_back(dir.filePath(QStringLiteral("shard%1.jsonl").arg(k)));
+            failed.push_back(outs.back() + QStringLiteral(".failed.jsonl"));
+            const auto shard =
+                translate(outs.back(), {QStringLiteral("--shard"), QStringLiteral("%1/3").arg(k)});
+            QVERIFY2(shard.exit_code == 0, shard.standard_error.constData());
+            for (const QString& path : {outs.back(), failed.back()}) {
+                for (const nlohmann::json& line : jsonLines(path)) {
+                    const std::string id = line.contains("id")
+                                               ? line["id"].get<std::string>()
+                                               : line["provenance"]["original_id"].get<std::string>();
+                    QVERIFY2(ids.insert(id).second, id.c_str());  // disjoint
+                    ++records;
+                }
+            }
+        }
+        QCOMPARE(records, std::size_t(17));
+        QCOMPARE(sortedLines(outs), sortedLines({whole}));
+        QCOMPARE(sortedLines(failed), sortedLines({whole + QStringLiteral(".failed.jsonl")}));
+        QCOMPARE(jsonLines(whole + QStringLiteral(".failed.jsonl")).size(), std::size_t(2));
+        // A shard re-run finds its own records done and sends nothing.
+        const int sent = server.requestCount();
+        const auto again = translate(outs[1], {QStringLiteral("--shard"), QStringLiteral("1/3")});
+        QVERIFY2(again.exit_code == 0, again.standard_error.constData());
+        QCOMPARE(server.requestCount(), sent);
+        QVERIFY2(again.standard_error.contains("\"skipped_done\":6"), again.standard_error.constData());
+    }
+
+    // --local-model: the step starts `vietllm-engine serve` on a tiny random model, talks to it and
+    // stops it. The random model's replies are garbage, so every record fails its checks.
+    void localModelServesTheStep() {
+        QTemporaryDir dir;
+        const QString model = dir.filePath(QStringLiteral("tiny-llama"));
+        const auto init = runCli({QStringLiteral("model"), QStringLiteral("init"), QStringLiteral("--arch"),
+                                  QStringLiteral("llama"), QStringLiteral("--size"), QStringLiteral("tiny"),
+                                  QStringLiteral("--out"), model});
+        QVERIFY2(init.exit_code == 0, init.standard_error.constData());
+        // A longer context than the tiny preset's 256 tokens (RoPE has no position table), so that
+        // the translation prompt fits and the replies reach the checks.
+        QFile config(model + QStringLiteral("/config.json"));
+        QVERIFY(config.open(QIODevice::ReadWrite));
+        nlohmann::json config_json = nlohmann::json::parse(config.readAll().toStdString());
+        config_json["max_position_embeddings"] = 2048;
+        config.resize(0);
+        config.write(QByteArray::fromStdString(config_json.dump()));
+        config.close();
+        const QString in_path = dir.filePath(QStringLiteral("in.jsonl"));
+        {
+            std::ofstream in(in_path.toStdString());
+            in << messagesRecord("a", "Open the settings window.", "The settings window is open now.").dump()
+               << '\n';
+            in << messagesRecord("b", "Save the file before closing.", "The file was saved.").dump() << '\n';
+        }
+        const QString out = dir.filePath(QStringLiteral("out.jsonl"));
+        const auto result = runCli({QStringLiteral("data"), QStringLiteral("translate"), in_path, out,
+                                    QStringLiteral("--local-model"), model, QStringLiteral("--max-tokens"),
+                                    QStringLiteral("8")});
+        QVERIFY2(result.exit_code == 0, result.standard_error.constData());
+        const nlohmann::json summary =
+            nlohmann::json::parse(result.standard_error.trimmed().split('\n').last());
+        QCOMPARE(summary["http_requests"].get<int>(), 4);  // two fields of two records
+        QCOMPARE(summary["failed"].get<int>(), 2);
+        for (const nlohmann::json& entry : jsonLines(out + QStringLiteral(".failed.jsonl"))) {
+            QVERIFY2(!entry["reasons"].empty(), entry.dump().c_str());
+            // The checks judged real replies: the engine did not refuse the calls.
+            QVERIFY2(entry["reasons"].dump().find("endpoint_rejected") == std::string::npos,
+                     entry.dump().c_str());
+        }
+        // The engine answered the four calls and was stopped: its log says so, and no process
+        // serving the model is left.
+        QFile log(out + QStringLiteral(".engine.log"));
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        const QByteArray log_text = log.readAll();
+        QCOMPARE(log_text.count("/v1/chat/completions"), 4);
+        QVERIFY2(log_text.contains("serve: stopped"), log_text.constData());
+        for (const QString& pid : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+            QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(pid));
+            if (cmdline.open(QIODevice::ReadOnly)) QVERIFY(!cmdline.readAll().contains(model.toUtf8()));
+        }
+        // --local-model and --endpoint together are refused.
+        const auto both = runCli({QStringLiteral("data"), QStringLiteral("translate"), in_path, out,
+                                  QStringLiteral("--local-model"), model, QStringLiteral("--endpoint"),
+                                  QStringLiteral("http://127.0.0.1:1/v1")});
+        QCOMPARE(both.exit_code, 1);
+        QVERIFY(both.standard_error.contains("--local-model"));
     }
 
     void unreachableEndpointIsOneClearError() {

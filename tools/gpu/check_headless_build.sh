@@ -3,7 +3,8 @@
 # -DVIETLLM_GUI=OFF against the libtorch inside pip torch, then compares the engine logits with the
 # transformers goldens. Headers the machine lacks travel as Debian packages in .deps/ (git-ignored):
 #   mkdir -p .deps && (cd .deps && apt-get download nlohmann-json3-dev libutf8proc-dev libutf8proc2 \
-#     libpcre2-dev libsqlite3-dev zlib1g-dev libcurl4-openssl-dev libssl-dev)
+#     libpcre2-dev libsqlite3-dev zlib1g-dev libcurl4-openssl-dev libssl-dev libcpp-httplib-dev \
+#     libcpp-httplib0.11 libbrotli-dev)
 # then run `bash tools/gpu/check_headless_build.sh` there with .deps carried; results land in $OUT.
 cd "$(dirname "$0")/../.."
 for f in .deps/*.deb; do dpkg -x "$f" /; done

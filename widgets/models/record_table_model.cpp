@@ -189,6 +189,7 @@ void RecordTableModel::setFilter(const store::RecordFilter& filter) {
         return;
     }
     m_scan = std::make_unique<store::RecordScan>(*m_project, filter);
+    m_filter = filter;
     fetchSlice();
 }
 

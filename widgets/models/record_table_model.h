@@ -56,6 +56,8 @@ public:
     /// Applies `filter` and loads its first page. Throws UserError for a filter the store refuses
     /// (a reversed length range, a search without words); the model is then empty.
     void setFilter(const store::RecordFilter& filter);
+    /// The filter the rows match (the bulk actions' "all matching records").
+    const store::RecordFilter& filter() const { return m_filter; }
     /// True once every matching record is a row (the row count is then the number of matches).
     bool scanFinished() const;
     /// Re-reads one record's row (after an edit or a label), if it is shown.
@@ -76,6 +78,7 @@ private:
     QVariant displayText(const store::RecordSummary& summary, int column) const;
 
     const store::ProjectStore* m_project = nullptr;
+    store::RecordFilter m_filter;
     std::unique_ptr<store::RecordScan> m_scan;
     std::vector<store::RecordSummary> m_rows;
     QHash<qint64, QString> m_dataset_names;

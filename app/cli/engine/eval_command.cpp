@@ -10,16 +10,16 @@
 #include "backend/eval/endpoint_backend.h"
 #include "backend/eval/evaluator.h"
 #include "backend/eval/judge.h"
+#include "backend/eval/task_folders.h"
 #include "backend/net/chat_client.h"
+#include "backend/sample/reward_scorer.h"
 #include "backend/sample/scoring.h"
 #include "backend/store/evaluations.h"
 
 #include <nlohmann/json.hpp>
 
-#include <unistd.h>
 #include <climits>
 #include <csignal>
-#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -43,6 +43,7 @@ constexpr const char* kEvalUsage =
     "    --run-name NAME           name of the stored runs (default: model and task)\n"
     "    --batch-size N            rows per forward pass / requests per chunk (default 8)\n"
     "    --judge-endpoint URL --judge-model M   judge for mt_bench_vi\n"
+    "    --reward-model DIR        reward model (from `train rm`) for tasks with metric \"reward\"\n"
     "    --api-key-env VAR --judge-api-key-env VAR   environment variables holding API keys\n"
     "    --cache FILE              response cache for endpoint and judge calls\n"
     "    --data-dir DIR            data root (default: $VIETLLM_SAMPLE_DATA, else ../shared/data)\n"
@@ -57,50 +58,12 @@ extern "C" void requestCancel(int) {
     g_cancel_requested = 1;
 }
 
-std::string executableFolder() {
-    char path[PATH_MAX] = {};
-    const ssize_t length = ::readlink("/proc/self/exe", path, sizeof(path) - 1);
-    if (length <= 0) {
-        return ".";
-    }
-    return std::filesystem::path(std::string(path, static_cast<std::size_t>(length))).parent_path().string();
-}
-
-// The first candidate folder that exists; the first one when none does (named in errors).
-std::string firstExisting(const std::vector<std::string>& candidates) {
-    for (const std::string& candidate : candidates) {
-        if (!candidate.empty() && std::filesystem::is_directory(candidate)) {
-            return std::filesystem::path(candidate).lexically_normal().string();
-        }
-    }
-    return std::filesystem::path(candidates.front()).lexically_normal().string();
-}
-
-std::string environment(const char* name) {
-    const char* value = std::getenv(name);
-    return value == nullptr ? std::string() : std::string(value);
-}
-
 std::string tasksFolder(const ParsedOptions& options) {
-    if (options.value("tasks-dir")) {
-        return *options.value("tasks-dir");
-    }
-    const std::string bin = executableFolder();
-    std::vector<std::string> candidates;
-    if (!environment("VIETLLM_EVAL_TASKS").empty()) candidates.push_back(environment("VIETLLM_EVAL_TASKS"));
-    candidates.push_back(bin + "/../share/vietllm/eval/tasks");
-    candidates.push_back(bin + "/../../resources/eval/tasks");
-    return firstExisting(candidates);
+    return options.value("tasks-dir").value_or(eval::defaultTasksFolder(eval::executableFolder()));
 }
 
 std::string dataFolder(const ParsedOptions& options) {
-    if (options.value("data-dir")) {
-        return *options.value("data-dir");
-    }
-    std::vector<std::string> candidates;
-    if (!environment("VIETLLM_SAMPLE_DATA").empty()) candidates.push_back(environment("VIETLLM_SAMPLE_DATA"));
-    candidates.push_back(executableFolder() + "/../../../shared/data");
-    return firstExisting(candidates);
+    return options.value("data-dir").value_or(eval::defaultDataFolder(eval::executableFolder()));
 }
 
 std::int64_t positiveInteger(const ParsedOptions& options, const std::string& name, std::int64_t fallback) {
@@ -214,6 +177,8 @@ std::vector<eval::TaskResult> runTasks(const std::vector<const eval::TaskSpec*>&
         if (project != nullptr) {
             nlohmann::json task_config = config;
             task_config["task_file"] = task->file;
+            task_config["metric"] = task->metric;
+            task_config["kind"] = eval::taskKindName(task->kind);
             run_id = store::Evaluations(*project).startRun(
                 run_name.empty() ? model + " / " + task->name : run_name, task->name, task_config);
         }
@@ -253,9 +218,10 @@ std::vector<eval::TaskResult> runTasks(const std::vector<const eval::TaskSpec*>&
 int runRun(const Arguments& args) {
     const ParsedOptions options(
         args,
-        {"model", "endpoint", "model-name", "tasks", "limit", "out", "markdown", "project", "run-name",
-         "batch-size", "judge-endpoint", "judge-model", "api-key-env", "judge-api-key-env", "cache",
-         "data-dir", "tasks-dir", "dtype", "threads"},
+        {"model",       "endpoint",          "model-name", "tasks",      "limit",          "out",
+         "markdown",    "project",           "run-name",   "batch-size", "judge-endpoint", "judge-model",
+         "api-key-env", "judge-api-key-env", "cache",      "data-dir",   "tasks-dir",      "dtype",
+         "threads",     "reward-model"},
         {});
     if (options.value("model").has_value() == options.value("endpoint").has_value()) {
         throw UserError("give either --model DIR or --endpoint URL --model-name M");
@@ -295,13 +261,24 @@ int runRun(const Arguments& args) {
         endpoint_client = chatClient(options, "endpoint", "model-name", "api-key-env");
         backend = std::make_unique<eval::EndpointBackend>(*endpoint_client);
     }
+    std::unique_ptr<sample::RewardScorer> reward_scorer;
+    std::unique_ptr<sample::RewardEvalBackend> reward_backend;
+    if (const std::optional<std::string> reward_dir = options.value("reward-model")) {
+        sample::EngineOptions reward_options;
+        reward_options.num_threads =
+            options.value("threads") ? static_cast<int>(positiveInteger(options, "threads", 1)) : 0;
+        reward_scorer = std::make_unique<sample::RewardScorer>(*reward_dir, reward_options);
+        reward_backend = std::make_unique<sample::RewardEvalBackend>(*reward_scorer, *reward_dir, batch_size);
+    }
     const nlohmann::json config = {{"model", backend->describe()},
                                    {"limit", options.value("limit").value_or("")},
                                    {"batch_size", batch_size},
-                                   {"judge", options.value("judge-endpoint").value_or("")}};
+                                   {"judge", options.value("judge-endpoint").value_or("")},
+                                   {"reward_model", options.value("reward-model").value_or("")}};
     std::signal(SIGINT, requestCancel);
     std::signal(SIGTERM, requestCancel);
     eval::Evaluator evaluator(*backend, judge.get(), evaluator_options);
+    evaluator.setRewardModel(reward_backend.get());
     const std::vector<eval::TaskResult> results =
         runTasks(tasks, dataFolder(options), evaluator, project.get(), options.value("run-name").value_or(""),
                  backend->describe(), config);

@@ -4,6 +4,7 @@
 #include "app/cli/engine/model_commands.h"
 
 #include "app/cli/engine/generation_flags.h"
+#include "app/cli/engine/gguf_commands.h"
 #include "app/cli/options.h"
 #include "backend/common/errors.h"
 #include "backend/sample/engine.h"
@@ -18,21 +19,30 @@
 namespace vietllm::cli {
 namespace {
 
+// New tokens when neither --max-tokens nor generation_config.json says.
+constexpr std::int64_t kGenerateMaxNewTokens = 64;
+
 constexpr const char* kModelUsage =
     "usage: vietllm-cli model SUBCOMMAND [options]\n"
     "\n"
-    "  init --arch ARCH --out DIR [--size tiny] [--vocab N] [--seed N]\n"
-    "            write a random-initialised model (config.json, model.safetensors) in Hugging\n"
-    "            Face format; ARCH: llama, mistral, qwen2, gpt_neox, bloom, gptj, mpt\n"
+    "  init --arch ARCH --out DIR [--size tiny|0.5b|1b|8b] [--dtype fp32|bf16] [--vocab N] [--seed N]\n"
+    "            write a random-initialised model (config.json, safetensors, a byte-level\n"
+    "            tokenizer) in Hugging Face format; ARCH: llama, mistral, qwen2, gpt_neox, bloom,\n"
+    "            gptj, mpt. 0.5b/1b/8b have the shapes of Qwen2.5-0.5B, Llama-3.2-1B and\n"
+    "            Llama-3.1-8B (default dtype bf16 for them, fp32 for tiny)\n"
     "  logits --model DIR --ids 1,2,3 [--dtype fp32|bf16|fp16] [--threads N]\n"
-    "            print the logits of the last position as one JSON array\n";
+    "            print the logits of the last position as one JSON array\n"
+    "  export-gguf --model DIR --out FILE.gguf [--type f16|q8_0|q4_0|f32] [--progress json]\n"
+    "            write the model and its tokenizer as one GGUF file for llama.cpp (default f16)\n"
+    "  gguf-info FILE.gguf [--json] [--tensors] [--full]\n"
+    "            print a GGUF file's metadata (and tensors), as our own validating reader sees it\n";
 
 constexpr const char* kGenerateUsage =
     "usage: vietllm-cli generate --model DIR (--prompt TEXT | --ids 1,2,3) [options]\n"
     "Streams the continuation to stdout (token ids as a JSON array when the model has no tokenizer).\n"
     "\n"
-    "  --max-tokens N            new tokens at most (default 64)\n"
-    "  --temperature T           0 = greedy (default 1.0)\n"
+    "  --max-tokens N            new tokens at most (default: generation_config.json, else 64)\n"
+    "  --temperature T           0 = greedy (default: generation_config.json, else 1.0)\n"
     "  --top-k K --top-p P --min-p P\n"
     "  --repetition-penalty R --frequency-penalty F --presence-penalty P --penalty-last-n N\n"
     "  --seed N                  sampling seed (default 0)\n"
@@ -64,15 +74,8 @@ std::vector<std::int32_t> parseIds(const std::string& text) {
     return ids;
 }
 
-sample::EngineOptions engineOptions(const ParsedOptions& options) {
-    sample::EngineOptions engine_options;
-    engine_options.dtype = sample::computeDTypeFromName(options.value("dtype").value_or("fp32"), "dtype");
-    engine_options.num_threads = static_cast<int>(integerFlag(options, "threads", 0));
-    return engine_options;
-}
-
 int runInit(const Arguments& args) {
-    const ParsedOptions options(args, {"arch", "size", "out", "vocab", "seed"}, {});
+    const ParsedOptions options(args, {"arch", "size", "out", "vocab", "seed", "dtype"}, {});
     weights::RandomModelOptions model_options;
     const std::string arch = options.requiredValue("arch");
     model_options.architecture = weights::architectureFromName(arch);
@@ -81,17 +84,23 @@ int runInit(const Arguments& args) {
                         "' (llama, mistral, qwen2, gpt_neox, bloom, gptj, mpt)");
     }
     model_options.size = options.value("size").value_or("tiny");
+    model_options.dtype = options.value("dtype").value_or(model_options.size == "tiny" ? "fp32" : "bf16");
     model_options.vocab_size = integerFlag(options, "vocab", model_options.vocab_size);
     model_options.seed = static_cast<std::uint64_t>(integerFlag(options, "seed", 1234));
     const std::string out = options.requiredValue("out");
     weights::writeRandomModel(out, model_options);
-    std::cout << nlohmann::json{{"model", out}, {"arch", arch}, {"size", model_options.size}}.dump() << '\n';
+    std::cout << nlohmann::json{{"model", out},
+                                {"arch", arch},
+                                {"size", model_options.size},
+                                {"dtype", model_options.dtype}}
+                     .dump()
+              << '\n';
     return 0;
 }
 
 int runLogits(const Arguments& args) {
     const ParsedOptions options(args, {"model", "ids", "dtype", "threads"}, {});
-    const sample::Engine engine(options.requiredValue("model"), engineOptions(options));
+    const sample::Engine engine(options.requiredValue("model"), engineFlags(options));
     const std::vector<std::vector<float>> logits = engine.logits(parseIds(options.requiredValue("ids")));
     std::cout << nlohmann::json(logits.back()).dump() << '\n';
     return 0;
@@ -122,11 +131,11 @@ int runModelCommand(const Arguments& args) {
         std::cout << kModelUsage;
         return args.empty() ? 2 : 0;
     }
-    const std::map<std::string, int (*)(const Arguments&)> subcommands = {{"init", runInit},
-                                                                          {"logits", runLogits}};
+    const std::map<std::string, int (*)(const Arguments&)> subcommands = {
+        {"init", runInit}, {"logits", runLogits}, {"export-gguf", runExportGguf}, {"gguf-info", runGgufInfo}};
     const auto found = subcommands.find(args[0]);
     if (found == subcommands.end()) {
-        throw UserError("unknown subcommand '" + args[0] + "' (init, logits)");
+        throw UserError("unknown subcommand '" + args[0] + "' (init, logits, export-gguf, gguf-info)");
     }
     return found->second(Arguments(args.begin() + 1, args.end()));
 }
@@ -141,7 +150,7 @@ int runGenerateCommand(const Arguments& args) {
                                  "min-p", "repetition-penalty", "frequency-penalty", "presence-penalty",
                                  "penalty-last-n", "seed", "stop", "stop-id", "dtype", "threads"},
                                 {"ignore-eos", "json"});
-    const sample::Engine engine(options.requiredValue("model"), engineOptions(options));
+    const sample::Engine engine(options.requiredValue("model"), engineFlags(options));
     std::vector<std::int32_t> prompt;
     if (options.value("ids")) {
         prompt = parseIds(*options.value("ids"));
@@ -150,22 +159,19 @@ int runGenerateCommand(const Arguments& args) {
     } else {
         throw UserError("the model folder has no tokenizer: give the prompt as --ids 1,2,3");
     }
-    sample::GenerationOptions generation;
-    generation.max_new_tokens = integerFlag(options, "max-tokens", 64);
-    generation.sampling.temperature = numberFlag(options, "temperature", 1.0);
-    generation.sampling.top_k = integerFlag(options, "top-k", 0);
-    generation.sampling.top_p = numberFlag(options, "top-p", 1.0);
-    generation.sampling.min_p = numberFlag(options, "min-p", 0.0);
-    generation.sampling.repetition_penalty = numberFlag(options, "repetition-penalty", 1.0);
-    generation.sampling.frequency_penalty = numberFlag(options, "frequency-penalty", 0.0);
-    generation.sampling.presence_penalty = numberFlag(options, "presence-penalty", 0.0);
-    generation.sampling.penalty_last_n = integerFlag(options, "penalty-last-n", 64);
-    generation.sampling.seed = static_cast<std::uint64_t>(integerFlag(options, "seed", 0));
+    // generation_config.json's defaults (sampling, length, extra end ids), then the flags given.
+    const sample::GenerationDefaults& defaults = engine.generationDefaults();
+    sample::GenerationOptions generation = sample::applyGenerationDefaults(defaults, prompt.size());
+    if (!defaults.max_new_tokens && !defaults.max_length) {
+        generation.max_new_tokens = kGenerateMaxNewTokens;
+    }
+    generation = generationFlags(options, generation);
     if (options.value("stop")) {
         generation.stop_strings.push_back(*options.value("stop"));
     }
     if (options.value("stop-id")) {
-        generation.stop_token_ids = parseIds(*options.value("stop-id"));
+        const std::vector<std::int32_t> stop_ids = parseIds(*options.value("stop-id"));
+        generation.stop_token_ids.insert(generation.stop_token_ids.end(), stop_ids.begin(), stop_ids.end());
     }
     generation.ignore_eos = options.hasFlag("ignore-eos");
     const bool json_output = options.hasFlag("json");

@@ -1,11 +1,14 @@
-// `vietllm-cli train ...`: runs SFT from a JSON config and streams the metrics protocol (one JSON
-// object per line on stdout, flushed), checks a config without training, and merges a LoRA adapter
-// into its base model.
+// `vietllm-cli train ...`: runs SFT, DPO, reward-model or RL training from a JSON config and streams
+// the metrics protocol (one JSON object per line on stdout, flushed), checks a config without training, and
+// merges a LoRA adapter into its base model.
 
 #include "app/cli/engine/train_command.h"
 
 #include "app/cli/options.h"
 #include "backend/common/errors.h"
+#include "backend/train/dpo_trainer.h"
+#include "backend/train/rl_trainer.h"
+#include "backend/train/rm_trainer.h"
 #include "backend/train/sft_trainer.h"
 #include "backend/train/train_config.h"
 
@@ -15,6 +18,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 
@@ -29,6 +33,16 @@ constexpr const char* kTrainUsage =
     "            line (start, step, eval, checkpoint, done, error), also appended to\n"
     "            OUTPUT_DIR/metrics.jsonl. --resume continues from the newest checkpoint.\n"
     "            Ctrl-C saves a checkpoint at the next step and ends with status \"cancelled\".\n"
+    "  dpo CONFIG.json [--resume] [--threads N]\n"
+    "            Direct Preference Optimization on prompt/chosen/rejected pairs (same options and\n"
+    "            events as sft, plus rewards/chosen, rewards/rejected, margin, accuracy)\n"
+    "  rm CONFIG.json [--resume] [--threads N]\n"
+    "            Bradley-Terry reward model on prompt/chosen/rejected pairs (same options and events\n"
+    "            as sft, plus accuracy and margin); final/ is a <Family>ForSequenceClassification folder\n"
+    "  rl CONFIG.json [--resume] [--threads N]\n"
+    "            GRPO-style RL against the reward model of \"rl\": several samples per prompt,\n"
+    "            group-normalised rewards, KL penalty to the starting policy (step events add\n"
+    "            reward_mean, reward_std, kl, completion_tokens)\n"
     "  validate CONFIG.json\n"
     "            check the config, its files and the memory estimate; print the estimate as JSON\n"
     "  merge --model BASE_DIR --adapter ADAPTER_DIR --out DIR\n"
@@ -74,11 +88,13 @@ std::string configArgument(const ParsedOptions& options, const char* subcommand)
     return options.positional()[0];
 }
 
-int runSftCommand(const Arguments& args) {
+// Runs one trainer with the shared options (--resume, --threads), Ctrl-C handling and error events.
+int runTrainer(const Arguments& args, const char* subcommand,
+               const std::function<void(const train::TrainConfig&, const train::RunOptions&)>& trainer) {
     const ParsedOptions options(args, {"threads"}, {"resume"});
     std::string output_dir;
     try {
-        const train::TrainConfig config = train::loadTrainConfig(configArgument(options, "sft"));
+        const train::TrainConfig config = train::loadTrainConfig(configArgument(options, subcommand));
         output_dir = config.output_dir;
         struct sigaction action {};
         action.sa_handler = requestStop;
@@ -90,12 +106,36 @@ int runSftCommand(const Arguments& args) {
         run.cancel = &g_stop_requested;
         run.on_event = printEvent;
         run.num_threads = threadsOption(options);
-        train::runSft(config, run);
+        trainer(config, run);
         return 0;
     } catch (const std::exception& error) {
         reportError(error.what(), output_dir);
         throw;
     }
+}
+
+int runSftCommand(const Arguments& args) {
+    return runTrainer(args, "sft", [](const train::TrainConfig& config, const train::RunOptions& run) {
+        train::runSft(config, run);
+    });
+}
+
+int runDpoCommand(const Arguments& args) {
+    return runTrainer(args, "dpo", [](const train::TrainConfig& config, const train::RunOptions& run) {
+        train::runDpo(config, run);
+    });
+}
+
+int runRewardModelCommand(const Arguments& args) {
+    return runTrainer(args, "rm", [](const train::TrainConfig& config, const train::RunOptions& run) {
+        train::runRewardModel(config, run);
+    });
+}
+
+int runRlCommand(const Arguments& args) {
+    return runTrainer(args, "rl", [](const train::TrainConfig& config, const train::RunOptions& run) {
+        train::runRl(config, run);
+    });
 }
 
 int runValidateCommand(const Arguments& args) {
@@ -123,10 +163,11 @@ int runTrainCommand(const Arguments& args) {
         return args.empty() ? 2 : 0;
     }
     const std::map<std::string, int (*)(const Arguments&)> subcommands = {
-        {"sft", runSftCommand}, {"validate", runValidateCommand}, {"merge", runMergeCommand}};
+        {"sft", runSftCommand}, {"dpo", runDpoCommand},           {"rm", runRewardModelCommand},
+        {"rl", runRlCommand},   {"validate", runValidateCommand}, {"merge", runMergeCommand}};
     const auto found = subcommands.find(args[0]);
     if (found == subcommands.end()) {
-        throw UserError("unknown subcommand '" + args[0] + "' (sft, validate, merge)");
+        throw UserError("unknown subcommand '" + args[0] + "' (sft, dpo, rm, rl, validate, merge)");
     }
     return found->second(Arguments(args.begin() + 1, args.end()));
 }

@@ -1,0 +1,407 @@
+#include "backend/train/rm_trainer.h"
+
+#include "backend/common/atomic_file.h"
+#include "backend/common/errors.h"
+#include "backend/model/transformer.h"
+#include "backend/tokenizer/tokenizer.h"
+#include "backend/train/model_files.h"
+#include "backend/train/preference_data.h"
+#include "backend/train/trainer_loop.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+namespace vietllm::train {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+// The tokenized pairs of a run, split into training and held-out sets.
+struct PairData {
+    std::vector<TokenizedPair> train;
+    std::vector<TokenizedPair> eval;
+    std::int64_t dropped = 0;  ///< pairs with a side longer than max_seq_len
+    chat::TemplateKind template_kind = chat::TemplateKind::Invalid;  ///< what the pairs were rendered with
+};
+
+std::vector<TokenizedPair> tokenizePairs(const std::vector<data::PreferencePair>& pairs,
+                                         const tokenizer::Tokenizer& tokenizer, const Encoding& encoding,
+                                         std::int64_t max_seq_len, std::int64_t& dropped) {
+    std::vector<TokenizedPair> out;
+    for (const data::PreferencePair& pair : pairs) {
+        std::optional<TokenizedPair> tokenized = tokenizePair(pair, tokenizer, encoding, max_seq_len);
+        if (tokenized) {
+            out.push_back(std::move(*tokenized));
+        } else {
+            ++dropped;
+        }
+    }
+    return out;
+}
+
+PairData loadPairs(const TrainConfig& config, const tokenizer::Tokenizer& tokenizer) {
+    const Encoding encoding = makeEncoding(tokenizer, config.model_dir, config.chat_template);
+    PairData data;
+    data.template_kind = encoding.template_kind;
+    std::vector<TokenizedPair> all =
+        tokenizePairs(readPreferencePairs(config.data.train_files, config.data.format), tokenizer, encoding,
+                      config.max_seq_len, data.dropped);
+    if (!config.data.eval_files.empty()) {
+        data.train = std::move(all);
+        data.eval = tokenizePairs(readPreferencePairs(config.data.eval_files, config.data.format), tokenizer,
+                                  encoding, config.max_seq_len, data.dropped);
+    } else {
+        const auto eval_count =
+            static_cast<std::size_t>(std::floor(config.data.eval_fraction * static_cast<double>(all.size())));
+        const std::vector<std::size_t> order = shuffledIndices(all.size(), config.seed ^ 0xE7A1ULL);
+        for (std::size_t i = 0; i < order.size(); ++i) {
+            (i < eval_count ? data.eval : data.train).push_back(std::move(all[order[i]]));
+        }
+    }
+    if (data.train.empty()) {
+        throw UserError(config.source + ": $.data.train: no preference pair fits max_seq_len (" +
+                        std::to_string(data.dropped) + " longer pairs dropped)");
+    }
+    return data;
+}
+
+// Rows 2i (prompt + chosen) and 2i + 1 (prompt + rejected) of some pairs, right-padded, each row
+// its own document; `last` is the index of each row's last real token, where the reward is read.
+struct PairBatch {
+    std::int64_t rows = 0;
+    std::int64_t length = 0;
+    std::vector<std::int64_t> ids;
+    std::vector<std::int64_t> positions;
+    std::vector<std::int64_t> documents;
+    std::vector<std::int64_t> last;
+    std::int64_t token_count = 0;
+};
+
+PairBatch buildPairBatch(const std::vector<const TokenizedPair*>& pairs) {
+    std::vector<const std::vector<std::int32_t>*> sides;
+    for (const TokenizedPair* pair : pairs) {
+        sides.push_back(&pair->chosen.ids);
+        sides.push_back(&pair->rejected.ids);
+    }
+    PairBatch batch;
+    batch.rows = static_cast<std::int64_t>(sides.size());
+    for (const auto* side : sides)
+        batch.length = std::max(batch.length, static_cast<std::int64_t>(side->size()));
+    const auto size = static_cast<std::size_t>(batch.rows * batch.length);
+    batch.ids.assign(size, 0);
+    batch.positions.assign(size, 0);
+    batch.documents.assign(size, 0);
+    for (std::size_t row = 0; row < sides.size(); ++row) {
+        const std::size_t offset = row * static_cast<std::size_t>(batch.length);
+        for (std::size_t i = 0; i < sides[row]->size(); ++i) {
+            batch.ids[offset + i] = (*sides[row])[i];
+            batch.positions[offset + i] = static_cast<std::int64_t>(i);
+            batch.documents[offset + i] = 1;
+        }
+        batch.last.push_back(static_cast<std::int64_t>(sides[row]->size()) - 1);
+        batch.token_count += static_cast<std::int64_t>(sides[row]->size());
+    }
+    return batch;
+}
+
+// The reward [rows] of every row of `batch`, read at its last real token.
+at::Tensor batchRewards(const model::Transformer& model, const PairBatch& batch) {
+    const at::Tensor hidden = model.hiddenStatesPacked(longTensor(batch.ids, batch.rows, batch.length),
+                                                       longTensor(batch.positions, batch.rows, batch.length),
+                                                       longTensor(batch.documents, batch.rows, batch.length));
+    const at::Tensor flat_index =
+        at::arange(batch.rows, at::TensorOptions().dtype(at::kLong)) * batch.length +
+        longTensor(batch.last, 1, batch.rows).view({-1});
+    const at::Tensor last = hidden.reshape({batch.rows * batch.length, -1}).index_select(0, flat_index);
+    return model.scores(last).squeeze(-1);
+}
+
+// Bradley-Terry sums over the pairs of a batch: loss, correct orderings and margin.
+struct PairStats {
+    at::Tensor loss_sum;
+    double correct = 0.0;
+    double margin_sum = 0.0;
+};
+
+PairStats pairStats(const at::Tensor& rewards) {
+    const at::Tensor pairs = rewards.view({-1, 2});
+    const at::Tensor margin = pairs.select(1, 0) - pairs.select(1, 1);
+    PairStats stats;
+    stats.loss_sum = -at::log_sigmoid(margin).sum();
+    stats.correct = (margin > 0).sum().item<double>();
+    stats.margin_sum = margin.sum().item<double>();
+    return stats;
+}
+
+// The pairs of an epoch in a seeded order, micro_batch_size pairs per micro-batch.
+class PairStream {
+public:
+    PairStream(const TrainConfig& config, const std::vector<TokenizedPair>& pairs)
+        : m_config(config), m_pairs(pairs) {}
+
+    std::int64_t epochSize() const {
+        const auto count = static_cast<std::int64_t>(m_pairs.size());
+        return (count + m_config.micro_batch_size - 1) / m_config.micro_batch_size;
+    }
+
+    PairBatch at(std::int64_t epoch, std::int64_t index) {
+        if (epoch != m_planned_epoch) {
+            m_order = shuffledIndices(m_pairs.size(),
+                                      m_config.seed * 1000003ULL + static_cast<std::uint64_t>(epoch));
+            m_planned_epoch = epoch;
+        }
+        const auto first = static_cast<std::size_t>(index * m_config.micro_batch_size);
+        const std::size_t last =
+            std::min(m_order.size(), first + static_cast<std::size_t>(m_config.micro_batch_size));
+        std::vector<const TokenizedPair*> pairs;
+        for (std::size_t i = first; i < last; ++i) pairs.push_back(&m_pairs[m_order[i]]);
+        return buildPairBatch(pairs);
+    }
+
+private:
+    const TrainConfig& m_config;
+    const std::vector<TokenizedPair>& m_pairs;
+    std::vector<std::size_t> m_order;
+    std::int64_t m_planned_epoch = -1;
+};
+
+struct Evaluation {
+    double loss = 0.0;
+    double accuracy = 0.0;
+    double margin = 0.0;
+    std::vector<float> rewards;  ///< chosen, rejected, chosen, ... in pair order
+};
+
+Evaluation evaluatePairs(const model::Transformer& model, const std::vector<TokenizedPair>& pairs,
+                         std::int64_t micro_batch_size) {
+    at::NoGradGuard no_grad;
+    Evaluation out;
+    double loss = 0.0;
+    for (std::size_t first = 0; first < pairs.size(); first += static_cast<std::size_t>(micro_batch_size)) {
+        std::vector<const TokenizedPair*> chunk;
+        for (std::size_t i = first;
+             i < std::min(pairs.size(), first + static_cast<std::size_t>(micro_batch_size)); ++i)
+            chunk.push_back(&pairs[i]);
+        const at::Tensor rewards = batchRewards(model, buildPairBatch(chunk)).contiguous();
+        const PairStats stats = pairStats(rewards);
+        loss += stats.loss_sum.item<double>();
+        out.accuracy += stats.correct;
+        out.margin += stats.margin_sum;
+        const float* data = rewards.data_ptr<float>();
+        out.rewards.insert(out.rewards.end(), data, data + rewards.numel());
+    }
+    const auto count = static_cast<double>(std::max<std::size_t>(1, pairs.size()));
+    out.loss = loss / count;
+    out.accuracy /= count;
+    out.margin /= count;
+    return out;
+}
+
+nlohmann::ordered_json evalEvent(std::int64_t step, const Evaluation& evaluation) {
+    return {{"event", "eval"},
+            {"step", step},
+            {"eval_loss", evaluation.loss},
+            {"accuracy", evaluation.accuracy},
+            {"margin", evaluation.margin}};
+}
+
+// OUT_DIR as a one-label "<Family>ForSequenceClassification" folder: the weights without an LM
+// head plus score.weight, the base's config.json with the classifier keys transformers reads
+// (architectures, num_labels, id2label, label2id), and the tokenizer files.
+void writeRewardModelFolder(const model::Transformer& model, const std::string& base_dir,
+                            chat::TemplateKind template_kind, const std::string& out_dir) {
+    std::error_code error;
+    fs::remove_all(out_dir, error);
+    fs::create_directories(out_dir, error);
+    if (error) throw UserError(out_dir + ": cannot create the folder: " + error.message());
+    writeTensorFile((fs::path(out_dir) / "model.safetensors").string(), model.namedWeights());
+    std::ifstream in(fs::path(base_dir) / "config.json");
+    nlohmann::ordered_json config = nlohmann::ordered_json::parse(in, nullptr, false);
+    if (!config.is_object()) throw UserError(base_dir + "/config.json: not a JSON object");
+    config["architectures"] = {sequenceClassificationClass(model.config().model_type)};
+    config["num_labels"] = 1;
+    config["id2label"] = {{"0", "LABEL_0"}};
+    config["label2id"] = {{"LABEL_0", 0}};
+    // The template the pairs were rendered with, so that scoring renders replies the same way (an
+    // extra config key, which transformers keeps as an attribute).
+    config["vietllm_chat_template"] = chat::templateName(template_kind);
+    AtomicFileWriter writer((fs::path(out_dir) / "config.json").string());
+    writer.stream() << config.dump(2) << "\n";
+    writer.commit();
+    copyTokenizerFiles(base_dir, out_dir);
+}
+
+std::vector<std::vector<std::int32_t>> pairRows(const std::vector<TokenizedPair>& pairs) {
+    std::vector<std::vector<std::int32_t>> rows;
+    for (const TokenizedPair& pair : pairs) {
+        rows.push_back(pair.chosen.ids);
+        rows.push_back(pair.rejected.ids);
+    }
+    return rows;
+}
+
+}  // namespace
+
+std::string sequenceClassificationClass(const std::string& model_type) {
+    static const std::map<std::string, std::string> classes = {
+        {"llama", "LlamaForSequenceClassification"}, {"mistral", "MistralForSequenceClassification"},
+        {"qwen2", "Qwen2ForSequenceClassification"}, {"gpt_neox", "GPTNeoXForSequenceClassification"},
+        {"bloom", "BloomForSequenceClassification"}, {"gptj", "GPTJForSequenceClassification"},
+        {"mpt", "MptForSequenceClassification"}};
+    const auto found = classes.find(model_type);
+    return found == classes.end() ? std::string() : found->second;
+}
+
+RewardRunResult runRewardModel(const TrainConfig& config, const RunOptions& options) {
+    if (config.method != Method::RewardModel) {
+        throw UserError(config.source + ": $.method: '" + methodName(config.method) +
+                        "' config given to the reward-model trainer (use \"method\": \"rm\")");
+    }
+    const std::vector<std::pair<std::int64_t, std::string>> existing = prepareRun(config, options);
+    const std::unique_ptr<tokenizer::Tokenizer> tokenizer = tokenizer::loadTokenizer(config.model_dir);
+    const PairData pairs = loadPairs(config, *tokenizer);
+    model::Transformer model(config.model_dir, at::kFloat);
+    at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(config.seed);
+    model.addScoreHead(generator);
+    if (config.lora) {
+        model.addLora(config.lora->target_modules, config.lora->rank, config.lora->alpha,
+                      config.lora->dropout, generator);
+    } else {
+        model.makeWeightsTrainable();
+    }
+    std::vector<at::Tensor> parameters;
+    std::int64_t trainable = 0;
+    for (const model::NamedTensor& parameter : model.trainableParameters()) {
+        parameters.push_back(parameter.tensor);
+        trainable += parameter.tensor.numel();
+    }
+    const std::unique_ptr<torch::optim::AdamW> optimizer_owner = makeOptimizer(config, parameters);
+    torch::optim::AdamW& optimizer = *optimizer_owner;
+
+    std::error_code error;
+    fs::create_directories(config.output_dir, error);
+    MetricsLog log(config.output_dir, options.on_event);
+    PairStream stream(config, pairs.train);
+    const std::int64_t steps_per_epoch =
+        (stream.epochSize() + config.gradient_accumulation - 1) / config.gradient_accumulation;
+    const std::int64_t total_steps =
+        config.max_steps > 0 ? config.max_steps : steps_per_epoch * config.epochs;
+    Progress progress;
+    if (options.resume) {
+        progress = loadCheckpoint(existing.back().second, model.trainableParameters(), optimizer, generator);
+    }
+    log.emit({{"event", "start"},
+              {"method", "rm"},
+              {"total_steps", total_steps},
+              {"parameters", model.parameterCount()},
+              {"trainable_parameters", trainable},
+              {"resumed_from_step",
+               options.resume ? nlohmann::ordered_json(progress.step) : nlohmann::ordered_json()},
+              {"time", isoTimeNow()},
+              {"pairs", pairs.train.size()},
+              {"eval_pairs", pairs.eval.size()},
+              {"dropped_pairs", pairs.dropped}});
+
+    const AutocastScope autocast(config.dtype == TrainDType::BFloat16);
+    const Clock::time_point session_start = Clock::now();
+    const double elapsed_before = progress.elapsed_s;
+    const std::int64_t tokens_before = progress.tokens;
+    bool cancelled = false;
+    while (progress.step < total_steps) {
+        model.setDropoutGenerator(&generator);
+        optimizer.zero_grad();
+        std::vector<PairBatch> batches;
+        for (std::int64_t i = 0; i < config.gradient_accumulation; ++i) {
+            if (progress.batch_index >= stream.epochSize()) {
+                if (config.max_steps == 0 && progress.epoch + 1 >= config.epochs) break;
+                ++progress.epoch;
+                progress.batch_index = 0;
+                if (i > 0) break;  // an update never mixes epochs
+            }
+            batches.push_back(stream.at(progress.epoch, progress.batch_index++));
+        }
+        if (batches.empty()) break;
+        std::int64_t step_pairs = 0;
+        for (const PairBatch& batch : batches) step_pairs += batch.rows / 2;
+        double loss_total = 0.0;
+        double correct = 0.0;
+        double margin_total = 0.0;
+        for (const PairBatch& batch : batches) {
+            const PairStats stats = pairStats(batchRewards(model, batch));
+            (stats.loss_sum / static_cast<double>(step_pairs)).backward();
+            loss_total += stats.loss_sum.item<double>();
+            correct += stats.correct;
+            margin_total += stats.margin_sum;
+            progress.tokens += batch.token_count;
+        }
+        const double lr =
+            config.optimizer.lr * learningRateFactor(config.schedule, progress.step, total_steps);
+        setLearningRate(optimizer, lr);
+        const double grad_norm = clipGradients(config, parameters);
+        optimizer.step();
+        ++progress.step;
+        model.setDropoutGenerator(nullptr);
+        const double session_s = std::chrono::duration<double>(Clock::now() - session_start).count();
+        progress.elapsed_s = elapsed_before + session_s;
+        if (progress.step % config.log_every_steps == 0 || progress.step == total_steps) {
+            const double pair_count = static_cast<double>(step_pairs);
+            log.emit(
+                {{"event", "step"},
+                 {"step", progress.step},
+                 {"epoch", static_cast<double>(progress.epoch) + static_cast<double>(progress.batch_index) /
+                                                                     static_cast<double>(stream.epochSize())},
+                 {"loss", loss_total / pair_count},
+                 {"lr", lr},
+                 {"grad_norm", grad_norm},
+                 {"tokens", progress.tokens},
+                 {"tokens_per_s",
+                  session_s > 0.0 ? static_cast<double>(progress.tokens - tokens_before) / session_s : 0.0},
+                 {"elapsed_s", progress.elapsed_s},
+                 {"accuracy", correct / pair_count},
+                 {"margin", margin_total / pair_count}});
+        }
+        if (!pairs.eval.empty() && config.eval_every_steps > 0 &&
+            progress.step % config.eval_every_steps == 0 && progress.step < total_steps) {
+            log.emit(evalEvent(progress.step, evaluatePairs(model, pairs.eval, config.micro_batch_size)));
+        }
+        cancelled = options.cancel != nullptr && options.cancel->load() && progress.step < total_steps;
+        const bool periodic = config.save_every_steps > 0 && progress.step % config.save_every_steps == 0 &&
+                              progress.step < total_steps;
+        if (periodic || cancelled) {
+            const std::string path =
+                saveCheckpoint(config, model.trainableParameters(), optimizer, generator, progress);
+            log.emit({{"event", "checkpoint"}, {"step", progress.step}, {"path", path}});
+        }
+        if (cancelled) break;
+    }
+    RewardRunResult result;
+    result.run.step = progress.step;
+    result.run.cancelled = cancelled;
+    if (cancelled) {
+        result.run.output = checkpointPath(config, progress.step);
+    } else {
+        if (!pairs.eval.empty()) {
+            const Evaluation evaluation = evaluatePairs(model, pairs.eval, config.micro_batch_size);
+            log.emit(evalEvent(progress.step, evaluation));
+            result.eval_rows = pairRows(pairs.eval);
+            result.eval_rewards = evaluation.rewards;
+        }
+        result.run.output = (fs::path(config.output_dir) / "final").string();
+        model.mergeLora();
+        writeRewardModelFolder(model, config.model_dir, pairs.template_kind, result.run.output);
+    }
+    log.emit({{"event", "done"},
+              {"step", progress.step},
+              {"status", cancelled ? "cancelled" : "finished"},
+              {"output", result.run.output}});
+    return result;
+}
+
+}  // namespace vietllm::train
