@@ -23,53 +23,6 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 using PairLogps = std::vector<std::array<double, 2>>;  ///< per pair: chosen, rejected
 
-// The tokenized pairs of a run, split into training and held-out sets.
-struct PairSets {
-    std::vector<TokenizedPair> train;
-    std::vector<TokenizedPair> eval;
-    std::int64_t dropped = 0;  ///< pairs with a side longer than max_seq_len
-};
-
-std::vector<TokenizedPair> tokenizeAll(const std::vector<data::PreferencePair>& pairs,
-                                       const tokenizer::Tokenizer& tokenizer, const Encoding& encoding,
-                                       std::int64_t max_seq_len, std::int64_t& dropped) {
-    std::vector<TokenizedPair> out;
-    for (const data::PreferencePair& pair : pairs) {
-        std::optional<TokenizedPair> tokenized = tokenizePair(pair, tokenizer, encoding, max_seq_len);
-        if (tokenized && tokenized->chosen.labelCount() > 0 && tokenized->rejected.labelCount() > 0) {
-            out.push_back(std::move(*tokenized));
-        } else {
-            ++dropped;
-        }
-    }
-    return out;
-}
-
-PairSets loadPairSets(const TrainConfig& config, const tokenizer::Tokenizer& tokenizer) {
-    const Encoding encoding = makeEncoding(tokenizer, config.model_dir, config.chat_template);
-    PairSets sets;
-    std::vector<TokenizedPair> all =
-        tokenizeAll(readPreferencePairs(config.data.train_files, config.data.format), tokenizer, encoding,
-                    config.max_seq_len, sets.dropped);
-    if (!config.data.eval_files.empty()) {
-        sets.train = std::move(all);
-        sets.eval = tokenizeAll(readPreferencePairs(config.data.eval_files, config.data.format), tokenizer,
-                                encoding, config.max_seq_len, sets.dropped);
-    } else {
-        const auto eval_count =
-            static_cast<std::size_t>(std::floor(config.data.eval_fraction * static_cast<double>(all.size())));
-        const std::vector<std::size_t> order = shuffledIndices(all.size(), config.seed ^ 0xE7A1ULL);
-        for (std::size_t i = 0; i < order.size(); ++i) {
-            (i < eval_count ? sets.eval : sets.train).push_back(std::move(all[order[i]]));
-        }
-    }
-    if (sets.train.empty()) {
-        throw UserError(config.source + ": $.data.train: no preference pair fits max_seq_len (" +
-                        std::to_string(sets.dropped) + " longer pairs dropped)");
-    }
-    return sets;
-}
-
 // Some pairs' sequences (2i = prompt + chosen, 2i + 1 = prompt + rejected of the i-th pair) as
 // packed or padded rows, and for every position the sequence it belongs to (2 * pairs at padding),
 // so per-sequence log-probabilities are one index_add.
@@ -322,7 +275,7 @@ private:
     std::uint64_t m_hash = 0xCBF29CE484222325ULL;
 };
 
-std::string referenceFingerprint(const TrainConfig& config, const PairSets& sets) {
+std::string referenceFingerprint(const TrainConfig& config, const PreferenceSplit& sets) {
     Fingerprint fingerprint;
     fingerprint.add(fs::absolute(config.model_dir).lexically_normal().string());
     fingerprint.add(config.dtype == TrainDType::BFloat16 ? std::string("bf16") : std::string("fp32"));
@@ -361,7 +314,7 @@ std::optional<PairLogps> logpsFromJson(const nlohmann::json& value, std::size_t 
 
 // The cache of OUTPUT_DIR when it was written for these pairs and this model, else nothing.
 std::optional<Reference> readReferenceCache(const std::string& path, const std::string& fingerprint,
-                                            const PairSets& sets) {
+                                            const PreferenceSplit& sets) {
     std::ifstream in(path);
     if (!in) return std::nullopt;
     const nlohmann::json cache = nlohmann::json::parse(in, nullptr, false);
@@ -395,7 +348,8 @@ PairLogps computeLogps(const model::Transformer& model, const std::vector<Tokeni
 
 // The reference log-probabilities: read from the cache, or computed with `model` as loaded (the
 // base: call before adapters are added or weights trained) and cached.
-Reference referenceLogps(const TrainConfig& config, const model::Transformer& model, const PairSets& sets) {
+Reference referenceLogps(const TrainConfig& config, const model::Transformer& model,
+                         const PreferenceSplit& sets) {
     const std::string path = (fs::path(config.output_dir) / kReferenceLogpsFile).string();
     const std::string fingerprint = referenceFingerprint(config, sets);
     if (std::optional<Reference> cached = readReferenceCache(path, fingerprint, sets)) return *cached;
@@ -436,7 +390,7 @@ RunResult runDpo(const TrainConfig& config, const RunOptions& options) {
     }
     const std::vector<std::pair<std::int64_t, std::string>> existing = prepareRun(config, options);
     const std::unique_ptr<tokenizer::Tokenizer> tokenizer = tokenizer::loadTokenizer(config.model_dir);
-    const PairSets sets = loadPairSets(config, *tokenizer);
+    const PreferenceSplit sets = loadPreferenceSplit(config, *tokenizer);
     model::Transformer model(config.model_dir, at::kFloat);
     std::error_code error;
     fs::create_directories(config.output_dir, error);

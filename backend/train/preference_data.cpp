@@ -3,6 +3,7 @@
 #include "backend/common/errors.h"
 #include "backend/data/formats.h"
 
+#include <cmath>
 #include <limits>
 #include <variant>
 
@@ -53,6 +54,52 @@ std::optional<TokenizedPair> tokenizePair(const data::PreferencePair& pair,
         return std::nullopt;
     }
     return out;
+}
+
+namespace {
+
+std::vector<TokenizedPair> tokenizeUsablePairs(const std::vector<data::PreferencePair>& pairs,
+                                               const tokenizer::Tokenizer& tokenizer,
+                                               const Encoding& encoding, std::int64_t max_seq_len,
+                                               std::int64_t& dropped) {
+    std::vector<TokenizedPair> out;
+    for (const data::PreferencePair& pair : pairs) {
+        std::optional<TokenizedPair> tokenized = tokenizePair(pair, tokenizer, encoding, max_seq_len);
+        if (tokenized && tokenized->chosen.labelCount() > 0 && tokenized->rejected.labelCount() > 0) {
+            out.push_back(std::move(*tokenized));
+        } else {
+            ++dropped;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+PreferenceSplit loadPreferenceSplit(const TrainConfig& config, const tokenizer::Tokenizer& tokenizer) {
+    const Encoding encoding = makeEncoding(tokenizer, config.model_dir, config.chat_template);
+    PreferenceSplit split;
+    split.template_kind = encoding.template_kind;
+    std::vector<TokenizedPair> all =
+        tokenizeUsablePairs(readPreferencePairs(config.data.train_files, config.data.format), tokenizer,
+                            encoding, config.max_seq_len, split.dropped);
+    if (!config.data.eval_files.empty()) {
+        split.train = std::move(all);
+        split.eval = tokenizeUsablePairs(readPreferencePairs(config.data.eval_files, config.data.format),
+                                         tokenizer, encoding, config.max_seq_len, split.dropped);
+    } else {
+        const auto eval_count =
+            static_cast<std::size_t>(std::floor(config.data.eval_fraction * static_cast<double>(all.size())));
+        const std::vector<std::size_t> order = shuffledIndices(all.size(), config.seed ^ 0xE7A1ULL);
+        for (std::size_t i = 0; i < order.size(); ++i) {
+            (i < eval_count ? split.eval : split.train).push_back(std::move(all[order[i]]));
+        }
+    }
+    if (split.train.empty()) {
+        throw UserError(config.source + ": $.data.train: no preference pair fits max_seq_len (" +
+                        std::to_string(split.dropped) + " longer pairs dropped)");
+    }
+    return split;
 }
 
 }  // namespace vietllm::train

@@ -3,8 +3,10 @@
 // conversation, a chosen and a rejected reply) read from the preference formats, each side rendered
 // with the chat template and tokenized like SFT data (labels on the reply only).
 
+#include "backend/chat/chat_template.h"
 #include "backend/data/records.h"
 #include "backend/train/sft_data.h"
+#include "backend/train/train_config.h"
 
 #include <optional>
 #include <string>
@@ -34,5 +36,17 @@ data::Conversation answeredPrompt(const data::PreferencePair& pair, const std::s
 std::optional<TokenizedPair> tokenizePair(const data::PreferencePair& pair,
                                           const tokenizer::Tokenizer& tokenizer, const Encoding& encoding,
                                           std::int64_t max_seq_len);
+
+/// The tokenized pairs of a run, split into training and held-out sets.
+struct PreferenceSplit {
+    std::vector<TokenizedPair> train;
+    std::vector<TokenizedPair> eval;
+    std::int64_t dropped = 0;  ///< pairs with a side longer than max_seq_len or an empty reply
+    chat::TemplateKind template_kind = chat::TemplateKind::Invalid;  ///< what the pairs were rendered with
+};
+
+/// Reads and tokenizes `config`'s preference data (rm and dpo): the eval files, or a seeded
+/// eval_fraction of the training pairs, held out. Throws UserError naming the config when no pair fits.
+PreferenceSplit loadPreferenceSplit(const TrainConfig& config, const tokenizer::Tokenizer& tokenizer);
 
 }  // namespace vietllm::train

@@ -23,55 +23,6 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-// The tokenized pairs of a run, split into training and held-out sets.
-struct PairData {
-    std::vector<TokenizedPair> train;
-    std::vector<TokenizedPair> eval;
-    std::int64_t dropped = 0;  ///< pairs with a side longer than max_seq_len
-    chat::TemplateKind template_kind = chat::TemplateKind::Invalid;  ///< what the pairs were rendered with
-};
-
-std::vector<TokenizedPair> tokenizePairs(const std::vector<data::PreferencePair>& pairs,
-                                         const tokenizer::Tokenizer& tokenizer, const Encoding& encoding,
-                                         std::int64_t max_seq_len, std::int64_t& dropped) {
-    std::vector<TokenizedPair> out;
-    for (const data::PreferencePair& pair : pairs) {
-        std::optional<TokenizedPair> tokenized = tokenizePair(pair, tokenizer, encoding, max_seq_len);
-        if (tokenized) {
-            out.push_back(std::move(*tokenized));
-        } else {
-            ++dropped;
-        }
-    }
-    return out;
-}
-
-PairData loadPairs(const TrainConfig& config, const tokenizer::Tokenizer& tokenizer) {
-    const Encoding encoding = makeEncoding(tokenizer, config.model_dir, config.chat_template);
-    PairData data;
-    data.template_kind = encoding.template_kind;
-    std::vector<TokenizedPair> all =
-        tokenizePairs(readPreferencePairs(config.data.train_files, config.data.format), tokenizer, encoding,
-                      config.max_seq_len, data.dropped);
-    if (!config.data.eval_files.empty()) {
-        data.train = std::move(all);
-        data.eval = tokenizePairs(readPreferencePairs(config.data.eval_files, config.data.format), tokenizer,
-                                  encoding, config.max_seq_len, data.dropped);
-    } else {
-        const auto eval_count =
-            static_cast<std::size_t>(std::floor(config.data.eval_fraction * static_cast<double>(all.size())));
-        const std::vector<std::size_t> order = shuffledIndices(all.size(), config.seed ^ 0xE7A1ULL);
-        for (std::size_t i = 0; i < order.size(); ++i) {
-            (i < eval_count ? data.eval : data.train).push_back(std::move(all[order[i]]));
-        }
-    }
-    if (data.train.empty()) {
-        throw UserError(config.source + ": $.data.train: no preference pair fits max_seq_len (" +
-                        std::to_string(data.dropped) + " longer pairs dropped)");
-    }
-    return data;
-}
-
 // Rows 2i (prompt + chosen) and 2i + 1 (prompt + rejected) of some pairs, right-padded, each row
 // its own document; `last` is the index of each row's last real token, where the reward is read.
 struct PairBatch {
@@ -266,7 +217,7 @@ RewardRunResult runRewardModel(const TrainConfig& config, const RunOptions& opti
     }
     const std::vector<std::pair<std::int64_t, std::string>> existing = prepareRun(config, options);
     const std::unique_ptr<tokenizer::Tokenizer> tokenizer = tokenizer::loadTokenizer(config.model_dir);
-    const PairData pairs = loadPairs(config, *tokenizer);
+    const PreferenceSplit pairs = loadPreferenceSplit(config, *tokenizer);
     model::Transformer model(config.model_dir, at::kFloat);
     at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(config.seed);
     model.addScoreHead(generator);
