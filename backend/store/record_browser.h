@@ -46,9 +46,6 @@ struct RecordSummary {
     std::vector<std::string> labels;  ///< distinct label names on the record, sorted
 };
 
-/// Messages read to list the languages present (see filterChoices).
-inline constexpr std::int64_t kLanguageSampleMessages = 50000;
-
 /// Code points of a record's first user message kept in its summary.
 inline constexpr std::int64_t kPreviewCodePoints = 160;
 
@@ -60,8 +57,8 @@ struct FilterChoices {
 };
 
 /// The filter choices present in `store`, each list sorted and without empty values. Languages
-/// are read from the first kLanguageSampleMessages messages only (no index covers them, and a
-/// full pass over millions of messages would stall the panel); RecordFilter takes any code.
+/// come from the message_lang index, one lookup per distinct code, so every language is listed
+/// even in a project of millions of messages.
 FilterChoices filterChoices(const ProjectStore& store);
 
 /// Summaries of the records `record_ids`, in that order; ids with no record are left out.

@@ -407,6 +407,13 @@ CREATE TRIGGER dataset_count_message_delete AFTER DELETE ON message BEGIN
 END;
 )sql";
 
+// Version 5: an index on message languages, so that the Data panel lists every language of a
+// project by hopping from one distinct value to the next (a few index lookups) instead of
+// reading a sample of the message table (802 of the 835 ms of opening a million records).
+constexpr const char* kSchemaV5 = R"sql(
+CREATE INDEX message_lang ON message (lang) WHERE lang IS NOT NULL AND lang <> '';
+)sql";
+
 bool hasTables(Database& db) {
     return db.queryInt("SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'") > 0;
 }
@@ -454,6 +461,7 @@ const std::vector<Migration>& projectMigrations() {
         {2, "annotation task packs: project id, exported and merged packs, working-project links", kSchemaV2},
         {3, "data jobs: recipe step records of data run --project", kSchemaV3},
         {4, "record and message counts per dataset, kept by triggers", kSchemaV4},
+        {5, "an index on message languages", kSchemaV5},
     };
     return migrations;
 }

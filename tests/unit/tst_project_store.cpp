@@ -6,6 +6,7 @@
 #include "backend/store/annotations.h"
 #include "backend/store/import_session.h"
 #include "backend/store/project_store.h"
+#include "backend/store/record_browser.h"
 #include "backend/store/schema.h"
 #include "backend/store/sqlite_db.h"
 #include "backend/store/transfer.h"
@@ -265,11 +266,14 @@ void TestProjectStore::versionThreeProjectGainsCachedCounts() {
             "INSERT INTO dataset (name) VALUES ('a'), ('b');"
             "INSERT INTO record (dataset_id, kind) VALUES (1, 'conversation'), (1, 'conversation'), "
             "(2, 'conversation');"
-            "INSERT INTO message (record_id, position, role, content) VALUES (1, 0, 'user', 'x'), "
-            "(1, 1, 'assistant', 'y'), (2, 0, 'user', 'z'), (3, 0, 'user', 'w');");
+            "INSERT INTO message (record_id, position, role, content, lang) VALUES (1, 0, 'user', 'x', "
+            "'vi'), "
+            "(1, 1, 'assistant', 'y', NULL), (2, 0, 'user', 'z', 'en'), (3, 0, 'user', 'w', '');");
     }
     store::ProjectStore project = store::ProjectStore::open(path, store::OpenMode::ReadWrite);
-    QCOMPARE(project.schemaVersion(), 4);
+    QCOMPARE(project.schemaVersion(), store::supportedSchemaVersion());
+    // Version 5's language index lists every language, without empty or missing codes.
+    QCOMPARE(store::filterChoices(project).languages, (std::vector<std::string>{"en", "vi"}));
     const std::int64_t a = project.requireDataset("a").id;
     const std::int64_t b = project.requireDataset("b").id;
     QCOMPARE(project.recordCount(a), std::int64_t{2});
