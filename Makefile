@@ -17,7 +17,7 @@ DEB_PACKAGES := cmake ninja-build ccache pkg-config g++ \
 	qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev \
 	libqcustomplot-dev libtorch-dev libopenblas0-pthread libsentencepiece-dev sentencepiece \
 	libsqlite3-dev nlohmann-json3-dev libpcre2-dev libutf8proc-dev zlib1g-dev \
-	libcurl4-openssl-dev libssl-dev libcpp-httplib-dev \
+	libcurl4-openssl-dev libssl-dev libcpp-httplib-dev libgloo-dev \
 	dpkg-dev file appstream desktop-file-utils clang-format
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -1354,10 +1354,6 @@ vietllm-cli project import PROJECT.vietllm --format alpaca FILE.json</translatio
 <context>
     <name>vietllm::widgets::EvaluationJob</name>
     <message>
-        <source>Cannot start %1: %2</source>
-        <translation>Cannot start %1: %2</translation>
-    </message>
-    <message>
         <source>exit code %1</source>
         <translation>exit code %1</translation>
     </message>
@@ -1748,6 +1744,13 @@ vietllm-cli project import PROJECT.vietllm --format alpaca FILE.json</translatio
             <numerusform>%n bad line skipped.</numerusform>
             <numerusform>%n bad lines skipped.</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::JsonLineProcess</name>
+    <message>
+        <source>Cannot start %1: %2</source>
+        <translation>Cannot start %1: %2</translation>
     </message>
 </context>
 <context>
@@ -2471,10 +2474,6 @@ vietllm-cli project import PROJECT.vietllm --format alpaca FILE.json</translatio
 <context>
     <name>vietllm::widgets::TrainingJob</name>
     <message>
-        <source>Cannot start %1: %2</source>
-        <translation>Cannot start %1: %2</translation>
-    </message>
-    <message>
         <source>%1 failed: %2</source>
         <translation>%1 failed: %2</translation>
     </message>
@@ -2796,6 +2795,22 @@ vietllm-cli project import PROJECT.vietllm --format alpaca FILE.json</translatio
     <message>
         <source>Evaluate it</source>
         <translation>Evaluate it</translation>
+    </message>
+    <message>
+        <source>Gradient checkpointing:</source>
+        <translation>Gradient checkpointing:</translation>
+    </message>
+    <message>
+        <source>Processes:</source>
+        <translation>Processes:</translation>
+    </message>
+    <message>
+        <source>recompute activations in backward: less memory, about a third slower</source>
+        <translation>recompute activations in backward: less memory, about a third slower</translation>
+    </message>
+    <message>
+        <source>Data-parallel processes: each one holds the whole model and trains on its share of every step, so a step learns from micro-batch × accumulation × processes examples. One per GPU; on a CPU they share its cores.</source>
+        <translation>Data-parallel processes: each one holds the whole model and trains on its share of every step, so a step learns from micro-batch × accumulation × processes examples. One per GPU; on a CPU they share its cores.</translation>
     </message>
 </context>
 <context>

@@ -1341,10 +1341,6 @@ vietllm-cli project import PROJECT.vietllm --format alpaca FILE.json</translatio
 <context>
     <name>vietllm::widgets::EvaluationJob</name>
     <message>
-        <source>Cannot start %1: %2</source>
-        <translation>Không khởi động được %1: %2</translation>
-    </message>
-    <message>
         <source>exit code %1</source>
         <translation>mã thoát %1</translation>
     </message>
@@ -1731,6 +1727,13 @@ vietllm-cli project import PROJECT.vietllm --format alpaca FILE.json</translatio
         <translation>
             <numerusform>Đã bỏ qua %n dòng lỗi.</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>vietllm::widgets::JsonLineProcess</name>
+    <message>
+        <source>Cannot start %1: %2</source>
+        <translation>Không khởi động được %1: %2</translation>
     </message>
 </context>
 <context>
@@ -2451,10 +2454,6 @@ vietllm-cli project import PROJECT.vietllm --format alpaca FILE.json</translatio
 <context>
     <name>vietllm::widgets::TrainingJob</name>
     <message>
-        <source>Cannot start %1: %2</source>
-        <translation>Không khởi động được %1: %2</translation>
-    </message>
-    <message>
         <source>%1 failed: %2</source>
         <translation>%1 thất bại: %2</translation>
     </message>
@@ -2776,6 +2775,22 @@ vietllm-cli project import PROJECT.vietllm --format alpaca FILE.json</translatio
     <message>
         <source>Evaluate it</source>
         <translation>Đánh giá mô hình này</translation>
+    </message>
+    <message>
+        <source>Gradient checkpointing:</source>
+        <translation>Tính lại kích hoạt (gradient checkpointing):</translation>
+    </message>
+    <message>
+        <source>Processes:</source>
+        <translation>Số tiến trình:</translation>
+    </message>
+    <message>
+        <source>recompute activations in backward: less memory, about a third slower</source>
+        <translation>tính lại kích hoạt khi lan truyền ngược: ít bộ nhớ hơn, chậm hơn khoảng một phần ba</translation>
+    </message>
+    <message>
+        <source>Data-parallel processes: each one holds the whole model and trains on its share of every step, so a step learns from micro-batch × accumulation × processes examples. One per GPU; on a CPU they share its cores.</source>
+        <translation>Số tiến trình song song dữ liệu: mỗi tiến trình giữ toàn bộ mô hình và huấn luyện phần việc của mình trong mỗi bước, nên một bước học từ lô nhỏ × số bước tích lũy × số tiến trình ví dụ. Mỗi GPU một tiến trình; trên CPU các tiến trình dùng chung các lõi.</translation>
     </message>
 </context>
 <context>

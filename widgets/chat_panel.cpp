@@ -2,6 +2,7 @@
 
 #include "backend/chat/system_presets.h"
 #include "backend/common/errors.h"
+#include "backend/sample/devices.h"
 #include "backend/store/model_registry.h"
 #include "backend/weights/model_config.h"
 #include "widgets/models/chat_list_model.h"
@@ -301,8 +302,10 @@ QWidget* ChatPanel::createModelBar() {
     m_dtype_label->setBuddy(m_dtype_box);
     m_device_label = new QLabel(bar);
     m_device_box = new QComboBox(bar);
-    // The engine of this build runs on the CPU only: no other device is offered.
-    m_device_box->addItem(QStringLiteral("CPU"), QStringLiteral("cpu"));
+    // Only the devices this build and machine can run on are offered (CUDA GPUs where visible).
+    for (const sample::ComputeDevice& device : sample::computeDevices()) {
+        m_device_box->addItem(QString::fromStdString(device.name), QString::fromStdString(device.id));
+    }
     m_device_label->setBuddy(m_device_box);
     m_threads_label = new QLabel(bar);
     m_threads = new QSpinBox(bar);
@@ -644,6 +647,7 @@ EngineLoadSettings ChatPanel::loadSettings(const QComboBox* model_box) const {
     settings.model_dir = model_box->currentData(ChatModelListModel::kPathRole).toString();
     settings.dtype = static_cast<sample::ComputeDType>(m_dtype_box->currentData().toInt());
     settings.num_threads = m_threads->value();
+    settings.device = m_device_box->currentData().toString();
     return settings;
 }
 

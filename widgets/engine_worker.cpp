@@ -1,5 +1,6 @@
 #include "widgets/engine_worker.h"
 
+#include "backend/chat/chat_prompter.h"
 #include "backend/common/errors.h"
 #include "backend/tokenizer/tokenizer.h"
 
@@ -21,56 +22,25 @@ std::string localPath(const QString& path) {
     return QFile::encodeName(path).toStdString();
 }
 
-// Drops the oldest exchange (a user turn and the reply after it; the system message stays) so a
-// long chat still fits the context; false when only the last user turn is left.
-bool dropOldestExchange(std::vector<data::Message>& messages) {
-    const auto first = std::find_if(messages.begin(), messages.end(), [](const data::Message& message) {
-        return message.role != data::Role::System;
-    });
-    const auto remaining = std::distance(first, messages.end());
-    if (remaining <= 1) {
-        return false;
-    }
-    messages.erase(first, first + std::min<std::ptrdiff_t>(2, remaining - 1));
-    return true;
-}
-
 // The prompt ids of `request` for the model in `model_dir`: the chat rendered with the request's
-// template (or the folder's), then tokenized, leaving out the oldest exchanges when the prompt
-// would not leave room for the reply in the context; adds the template's end-of-turn tokens to
-// the stops.
+// template (or the folder's; the plain form for one we cannot render), then tokenized, leaving out
+// the oldest exchanges when the prompt would not leave room for the reply in the context; adds the
+// template's end-of-turn tokens to the stops.
 std::vector<std::int32_t> promptIds(const sample::Engine& engine, const std::string& model_dir,
                                     const ChatRequest& request, sample::GenerationOptions& generation) {
     const tokenizer::Tokenizer* tokens = engine.tokenizer();
     if (tokens == nullptr) {
         throw UserError(model_dir + ": the model folder has no tokenizer, so it cannot chat");
     }
-    chat::TemplateKind kind = request.template_kind;
-    if (kind == chat::TemplateKind::Invalid) {
-        kind = chat::detectTemplateInFolder(model_dir);
-    }
-    if (kind == chat::TemplateKind::Invalid) {
-        // A template we cannot render: the plain form still lets the model continue the text.
-        kind = chat::TemplateKind::Plain;
-    }
-    chat::RenderOptions options = chat::renderOptionsInFolder(model_dir);
-    options.add_generation_prompt = true;
-    for (const std::string& stop : chat::endOfTurnTokens(kind, options)) {
-        if (const std::optional<tokenizer::TokenId> id = tokens->tokenId(stop)) {
-            generation.stop_token_ids.push_back(*id);
-        } else {
-            generation.stop_strings.push_back(stop);
-        }
-    }
-    const auto room = static_cast<std::size_t>(
-        std::min<std::int64_t>(generation.max_new_tokens, engine.config().max_positions / 2));
+    const chat::ChatPrompter prompter = chat::ChatPrompter::forModel(
+        *tokens, model_dir, request.template_kind, chat::UnknownTemplate::UsePlain);
+    prompter.addEndOfTurnStops(generation.stop_token_ids, generation.stop_strings);
+    const std::int64_t context = engine.config().max_positions;
+    const auto room =
+        static_cast<std::size_t>(std::min<std::int64_t>(generation.max_new_tokens, context / 2));
     std::vector<data::Message> messages = request.messages;
-    std::vector<std::int32_t> ids;
-    do {
-        ids = tokens->encode(chat::render(kind, messages, options).text(), !chat::templateWritesBos(kind));
-    } while (ids.size() + room > static_cast<std::size_t>(engine.config().max_positions) &&
-             dropOldestExchange(messages));
-    return ids;
+    std::size_t dropped = 0;
+    return prompter.fit(messages, static_cast<std::size_t>(context), room, dropped);
 }
 
 }  // namespace
@@ -168,6 +138,7 @@ bool EngineWorker::ensureLoaded(quint64 serial, const EngineLoadSettings& settin
         sample::EngineOptions options;
         options.dtype = settings.dtype;
         options.num_threads = settings.num_threads;
+        options.device = settings.device.toStdString();
         engine = std::make_unique<sample::Engine>(localPath(settings.model_dir), options);
     } catch (const std::exception& error) {
         emit loadFailed(settings.model_dir, QString::fromStdString(error.what()));

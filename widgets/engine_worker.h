@@ -22,9 +22,11 @@ namespace vietllm::widgets {
 struct EngineLoadSettings {
     QString model_dir;
     sample::ComputeDType dtype = sample::ComputeDType::Float32;
-    int num_threads = 0;  ///< intra-op threads; 0 = every hardware thread
+    int num_threads = 0;                     ///< intra-op threads; 0 = every hardware thread
+    QString device = QStringLiteral("cpu");  ///< a sample::computeDevices() id
     bool operator==(const EngineLoadSettings& other) const {
-        return model_dir == other.model_dir && dtype == other.dtype && num_threads == other.num_threads;
+        return model_dir == other.model_dir && dtype == other.dtype && num_threads == other.num_threads &&
+               device == other.device;
     }
 };
 

@@ -13,23 +13,11 @@ constexpr int kErrorTailChars = 2000;
 }  // namespace
 
 EvaluationJob::EvaluationJob(QObject* parent) : QObject(parent) {
-    m_kill_timer.setSingleShot(true);
-    connect(&m_kill_timer, &QTimer::timeout, this, [this] {
-        if (m_process) {
-            m_process->kill();
-        }
-    });
-}
-
-EvaluationJob::~EvaluationJob() {
-    if (m_process) {
-        m_process->disconnect(this);
-        m_process->terminate();
-        if (!m_process->waitForFinished(kStopGraceMs)) {
-            m_process->kill();
-            m_process->waitForFinished(kStopGraceMs);
-        }
-    }
+    m_process = new JsonLineProcess(kErrorTailChars, kStopGraceMs, this);
+    connect(m_process, &JsonLineProcess::line, this, &EvaluationJob::readLine);
+    connect(m_process, &JsonLineProcess::finished, this, &EvaluationJob::onProcessFinished);
+    connect(m_process, &JsonLineProcess::startFailed, this,
+            [this](const QString& message) { finish(false, message); });
 }
 
 bool EvaluationJob::start(const std::vector<Command>& commands) {
@@ -45,69 +33,51 @@ bool EvaluationJob::start(const std::vector<Command>& commands) {
 }
 
 void EvaluationJob::stop() {
-    if (!m_process) {
+    if (!isRunning()) {
         return;
     }
     m_stopping = true;
     m_pending.clear();
-    m_process->terminate();
-    m_kill_timer.start(kStopGraceMs);
+    m_process->stop(kStopGraceMs);
 }
 
 bool EvaluationJob::isRunning() const {
-    return m_process != nullptr;
+    return m_process->isRunning();
 }
 
 void EvaluationJob::startNext() {
     const Command command = m_pending.front();
     m_pending.pop_front();
     m_current_label = command.label;
-    m_stdout_buffer.clear();
-    m_process = new QProcess(this);
-    connect(m_process, &QProcess::readyReadStandardOutput, this, &EvaluationJob::readStandardOutput);
-    connect(m_process, &QProcess::finished, this, &EvaluationJob::onProcessFinished);
-    connect(m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
-        if (error == QProcess::FailedToStart) {
-            finish(false, tr("Cannot start %1: %2").arg(m_process->program(), m_process->errorString()));
-        }
-    });
     emit commandStarted(command.label, m_index, m_count);
     m_process->start(command.program, command.arguments);
 }
 
-void EvaluationJob::readStandardOutput() {
-    m_stdout_buffer += m_process->readAllStandardOutput();
-    qsizetype newline = 0;
-    while ((newline = m_stdout_buffer.indexOf('\n')) >= 0) {
-        const QJsonObject event = QJsonDocument::fromJson(m_stdout_buffer.left(newline)).object();
-        m_stdout_buffer.remove(0, newline + 1);
-        const QString kind = event.value(QStringLiteral("event")).toString();
-        const QString task = event.value(QStringLiteral("task")).toString();
-        if (kind == QStringLiteral("progress")) {
-            emit progress(task, event.value(QStringLiteral("done")).toInteger(),
-                          event.value(QStringLiteral("total")).toInteger());
-        } else if (kind == QStringLiteral("result")) {
-            emit taskFinished(task, event.value(QStringLiteral("run_id")).toInteger(-1));
-        }
+void EvaluationJob::readLine(const QByteArray& line) {
+    const QJsonObject event = QJsonDocument::fromJson(line).object();
+    const QString kind = event.value(QStringLiteral("event")).toString();
+    const QString task = event.value(QStringLiteral("task")).toString();
+    if (kind == QStringLiteral("progress")) {
+        emit progress(task, event.value(QStringLiteral("done")).toInteger(),
+                      event.value(QStringLiteral("total")).toInteger());
+    } else if (kind == QStringLiteral("result")) {
+        emit taskFinished(task, event.value(QStringLiteral("run_id")).toInteger(-1));
     }
 }
 
-void EvaluationJob::onProcessFinished(int exit_code, QProcess::ExitStatus status) {
-    readStandardOutput();
+void EvaluationJob::onProcessFinished(bool clean_exit, int exit_code) {
     if (m_stopping) {
         finish(true, QString());
         return;
     }
-    if (status != QProcess::NormalExit || exit_code != 0) {
-        QString tail = QString::fromUtf8(m_process->readAllStandardError()).trimmed().right(kErrorTailChars);
+    if (!clean_exit) {
+        QString tail = m_process->errorTail().trimmed();
         if (tail.isEmpty()) {
             tail = tr("exit code %1").arg(exit_code);
         }
         finish(false, QStringLiteral("%1: %2").arg(m_current_label, tail));
         return;
     }
-    m_process->deleteLater();
-    m_process = nullptr;
     ++m_index;
     if (m_pending.empty()) {
         finish(true, QString());
@@ -117,12 +87,6 @@ void EvaluationJob::onProcessFinished(int exit_code, QProcess::ExitStatus status
 }
 
 void EvaluationJob::finish(bool ok, const QString& message) {
-    m_kill_timer.stop();
-    if (m_process) {
-        m_process->disconnect(this);
-        m_process->deleteLater();
-        m_process = nullptr;
-    }
     m_pending.clear();
     const bool stopped = m_stopping;
     m_stopping = false;

@@ -4,11 +4,11 @@
 // The children's JSON-line events (docs/evaluation.md) are turned into signals: per-task
 // progress, a task's stored result, the end of each checkpoint's run.
 
+#include "widgets/json_line_process.h"
+
 #include <QObject>
-#include <QProcess>
 #include <QString>
 #include <QStringList>
-#include <QTimer>
 #include <deque>
 
 namespace vietllm::widgets {
@@ -28,7 +28,6 @@ public:
     static constexpr int kStopGraceMs = 15000;
 
     explicit EvaluationJob(QObject* parent = nullptr);
-    ~EvaluationJob() override;
 
     /// Runs `commands` one after the other. False (nothing started) while a job runs or when
     /// `commands` is empty.
@@ -51,18 +50,16 @@ signals:
 
 private:
     void startNext();
-    void readStandardOutput();
-    void onProcessFinished(int exit_code, QProcess::ExitStatus status);
+    void readLine(const QByteArray& line);
+    void onProcessFinished(bool clean_exit, int exit_code);
     void finish(bool ok, const QString& message);
 
-    QProcess* m_process = nullptr;
+    JsonLineProcess* m_process = nullptr;
     std::deque<Command> m_pending;
     int m_count = 0;
     int m_index = 0;
     bool m_stopping = false;
-    QByteArray m_stdout_buffer;
     QString m_current_label;
-    QTimer m_kill_timer;
 };
 
 }  // namespace vietllm::widgets

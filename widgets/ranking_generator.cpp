@@ -1,6 +1,6 @@
 #include "widgets/ranking_generator.h"
 
-#include "backend/chat/chat_template.h"
+#include "backend/chat/chat_prompter.h"
 #include "backend/common/errors.h"
 #include "backend/sample/engine.h"
 #include "backend/store/ranking_queue.h"
@@ -41,15 +41,9 @@ std::vector<GeneratedCandidate> generateWithEngine(const std::string& model_dir,
     if (tokenizer == nullptr) {
         throw UserError(model_dir + ": the model folder has no tokenizer, so it cannot answer a prompt");
     }
-    chat::TemplateKind kind = chat::detectTemplateInFolder(model_dir);
-    if (kind == chat::TemplateKind::Invalid) {
-        kind = chat::TemplateKind::Plain;
-    }
-    chat::RenderOptions render_options;
-    render_options.add_generation_prompt = true;
-    const std::string prompt_text = chat::render(kind, request.prompt, render_options).text();
-    // Templates that spell out BOS already carry it; only plain prompts need the tokenizer's.
-    const std::vector<std::int32_t> ids = tokenizer->encode(prompt_text, kind == chat::TemplateKind::Plain);
+    const chat::ChatPrompter prompter = chat::ChatPrompter::forModel(
+        *tokenizer, model_dir, chat::TemplateKind::Invalid, chat::UnknownTemplate::UsePlain);
+    const std::vector<std::int32_t> ids = prompter.encode(request.prompt);
     const std::string source = "local:" + std::filesystem::path(model_dir).filename().string();
     std::vector<GeneratedCandidate> candidates;
     bool cancelled = false;
@@ -59,6 +53,9 @@ std::vector<GeneratedCandidate> generateWithEngine(const std::string& model_dir,
         options.ignore_eos = request.ignore_eos;
         options.sampling.temperature = request.temperature + kTemperatureStep * i;
         options.sampling.seed = request.seed + static_cast<std::uint64_t>(i);
+        if (!request.ignore_eos) {
+            prompter.addEndOfTurnStops(options.stop_token_ids, options.stop_strings);
+        }
         const auto results = engine.generate({ids}, options, [&](const sample::StreamChunk&) {
             cancelled = progress && !progress(i, request.count);
             return !cancelled;
@@ -74,7 +71,7 @@ std::vector<GeneratedCandidate> generateWithEngine(const std::string& model_dir,
         candidates.push_back({text,
                               {{"source", source},
                                {"generation",
-                                {{"template", chat::templateName(kind)},
+                                {{"template", chat::templateName(prompter.kind())},
                                  {"temperature", options.sampling.temperature},
                                  {"seed", options.sampling.seed},
                                  {"max_new_tokens", options.max_new_tokens}}}}});

@@ -5,12 +5,11 @@
 // on stdout (docs/training.md) is folded into RunMetrics as it arrives.
 
 #include "backend/runs/metrics_stream.h"
+#include "widgets/json_line_process.h"
 
 #include <QObject>
-#include <QProcess>
 #include <QString>
 #include <QStringList>
-#include <QTimer>
 #include <deque>
 
 namespace vietllm::widgets {
@@ -32,7 +31,6 @@ public:
     static constexpr int kCloseGraceMs = 10000;
 
     explicit TrainingJob(QObject* parent = nullptr);
-    ~TrainingJob() override;
 
     /// Runs `preparation` in order, then `trainer`. Returns false (and starts nothing) while a job
     /// is running.
@@ -44,7 +42,7 @@ public:
     /// What the trainer reported so far.
     const runs::RunMetrics& metrics() const { return m_metrics; }
     /// The last lines the current or last process wrote on stderr.
-    QString errorTail() const { return m_error_tail; }
+    QString errorTail() const { return m_process->errorTail(); }
 
 signals:
     /// A preparation step or the trainer started; `description` says which.
@@ -57,20 +55,16 @@ signals:
 
 private:
     void startNext();
-    void readStandardOutput();
-    void readStandardError();
-    void onProcessFinished(int exit_code, QProcess::ExitStatus status);
+    void readLine(const QByteArray& line);
+    void onProcessFinished(bool clean_exit, int exit_code);
     void finish(bool ok, const QString& message);
 
-    QProcess* m_process = nullptr;
+    JsonLineProcess* m_process = nullptr;
     std::deque<Command> m_pending;
     bool m_running_trainer = false;
     bool m_stopping = false;
-    QByteArray m_stdout_buffer;
-    QString m_error_tail;
     QString m_current_description;
     runs::RunMetrics m_metrics;
-    QTimer m_kill_timer;
 };
 
 }  // namespace vietllm::widgets

@@ -237,6 +237,7 @@ QWidget* TrainingPanel::createFormPanel() {
     m_max_seq_len->setSingleStep(256);
     m_packing = new QCheckBox(hyper_group);
     m_packing->setChecked(true);
+    m_checkpointing = new QCheckBox(hyper_group);
     m_schedule = new QComboBox(hyper_group);
     for (const char* kind : {"cosine", "linear", "constant"}) {
         m_schedule->addItem(QString(), QString::fromLatin1(kind));
@@ -253,6 +254,7 @@ QWidget* TrainingPanel::createFormPanel() {
         {m_accumulation, QT_TR_NOOP("Gradient accumulation:")},
         {m_max_seq_len, QT_TR_NOOP("Max sequence length:")},
         {m_packing, QT_TR_NOOP("Pack sequences:")},
+        {m_checkpointing, QT_TR_NOOP("Gradient checkpointing:")},
         {m_schedule, QT_TR_NOOP("Schedule:")},
         {m_warmup, QT_TR_NOOP("Warm-up fraction:")},
         {m_eval_every, QT_TR_NOOP("Eval every (steps):")},
@@ -276,9 +278,11 @@ QWidget* TrainingPanel::createFormPanel() {
     m_dtype = new QComboBox(device_group);
     m_dtype->addItem(QStringLiteral("bf16"), QStringLiteral("bf16"));
     m_dtype->addItem(QStringLiteral("fp32"), QStringLiteral("fp32"));
+    m_processes = spinBox(device_group, 1, 64, 1);
     const std::pair<QWidget*, const char*> device_rows[] = {
         {m_device, QT_TR_NOOP("Device:")},
         {m_dtype, QT_TR_NOOP("Precision:")},
+        {m_processes, QT_TR_NOOP("Processes:")},
     };
     for (const auto& [field, caption] : device_rows) {
         auto* label = new QLabel(device_group);
@@ -317,6 +321,7 @@ QWidget* TrainingPanel::createFormPanel() {
         updateMemoryEstimate();
     });
     connect(m_dtype, &QComboBox::currentIndexChanged, this, &TrainingPanel::updateMemoryEstimate);
+    connect(m_checkpointing, &QCheckBox::toggled, this, &TrainingPanel::updateMemoryEstimate);
 
     auto* scroll = new QScrollArea(this);
     scroll->setWidget(form_widget);
@@ -440,6 +445,7 @@ void TrainingPanel::applyPreset(int index) {
     m_micro_batch->setValue(setup.micro_batch_size);
     m_accumulation->setValue(setup.gradient_accumulation);
     m_max_seq_len->setValue(setup.max_seq_len);
+    m_checkpointing->setChecked(setup.gradient_checkpointing);
     m_dtype->setCurrentIndex(m_dtype->findData(QString::fromStdString(setup.dtype)));
     updateMemoryEstimate();
 }
@@ -460,6 +466,7 @@ runs::RunSetup TrainingPanel::currentSetup() const {
     setup.gradient_accumulation = m_accumulation->value();
     setup.max_seq_len = m_max_seq_len->value();
     setup.packing = m_packing->isChecked();
+    setup.gradient_checkpointing = m_checkpointing->isChecked();
     setup.schedule = m_schedule->currentData().toString().toStdString();
     setup.warmup_ratio = m_warmup->value();
     setup.eval_every_steps = m_eval_every->value();
@@ -584,11 +591,16 @@ bool TrainingPanel::startRun() {
     m_active_run_dir = run_dir;
     m_shown_run_dir = run_dir;
     m_job->start(preparation, {m_trainer_program,
-                               {QStringLiteral("train"), method, config_path},
+                               QStringList{QStringLiteral("train"), method, config_path} + processArguments(),
                                tr("Training %1…").arg(QFileInfo(run_dir).fileName())});
     refreshHistory();
     updateButtons();
     return true;
+}
+
+QStringList TrainingPanel::processArguments() const {
+    if (m_processes->value() <= 1) return {};
+    return {QStringLiteral("--nproc-per-node"), QString::number(m_processes->value())};
 }
 
 void TrainingPanel::stopRun() {
@@ -614,8 +626,8 @@ bool TrainingPanel::resumeSelectedRun() {
     m_shown_run_dir = m_active_run_dir;
     const QString config_path = m_active_run_dir + QStringLiteral("/config.json");
     m_job->start({}, {m_trainer_program,
-                      {QStringLiteral("train"), QString::fromStdString(run.method), config_path,
-                       QStringLiteral("--resume")},
+                      QStringList{QStringLiteral("train"), QString::fromStdString(run.method), config_path} +
+                          processArguments() + QStringList{QStringLiteral("--resume")},
                       tr("Resuming %1…").arg(QString::fromStdString(run.name))});
     refreshHistory();
     updateButtons();
@@ -791,6 +803,7 @@ void TrainingPanel::retranslateUi() {
     m_reward_model_button->setText(tr("Choose…"));
     m_lora->setText(tr("&LoRA (train small adapters; the base model stays frozen)"));
     m_packing->setText(tr("fewer padding tokens"));
+    m_checkpointing->setText(tr("recompute activations in backward: less memory, about a third slower"));
     m_schedule->setItemText(0, tr("cosine"));
     m_schedule->setItemText(1, tr("linear"));
     m_schedule->setItemText(2, tr("constant"));
@@ -800,6 +813,10 @@ void TrainingPanel::retranslateUi() {
     m_start_button->setText(tr("&Start"));
     m_stop_button->setText(tr("S&top"));
     m_resume_button->setText(tr("&Resume"));
+    m_processes->setToolTip(
+        tr("Data-parallel processes: each one holds the whole model and trains on its share of every "
+           "step, so a step learns from micro-batch × accumulation × processes examples. One per GPU; "
+           "on a CPU they share its cores."));
     m_chat_button->setText(tr("Chat with it"));
     m_evaluate_button->setText(tr("Evaluate it"));
     m_export_button->setText(tr("Export…"));

@@ -77,8 +77,10 @@ public:
     QComboBox* presetBox() const { return m_preset; }
     QComboBox* methodBox() const { return m_method; }
     QCheckBox* loraBox() const { return m_lora; }
+    QCheckBox* checkpointingBox() const { return m_checkpointing; }
     QDoubleSpinBox* dpoBetaBox() const { return m_dpo_beta; }
     QSpinBox* samplesPerPromptBox() const { return m_samples_per_prompt; }
+    QSpinBox* processesBox() const { return m_processes; }
     QLabel* memoryLabel() const { return m_memory_label; }
     QLabel* statusLabel() const { return m_status_label; }
     QPushButton* startButton() const { return m_start_button; }
@@ -109,6 +111,8 @@ private:
     void updateCharts();
     void showSelectedRun();
     void onJobFinished(bool ok, const QString& message);
+    /// `--nproc-per-node N` when more than one data-parallel process is asked for, else nothing.
+    QStringList processArguments() const;
     void exportSelectedCheckpoint();
     QString selectedCheckpointPath() const;
     QString runsRoot() const;
@@ -159,6 +163,7 @@ private:
     QSpinBox* m_accumulation = nullptr;
     QSpinBox* m_max_seq_len = nullptr;
     QCheckBox* m_packing = nullptr;
+    QCheckBox* m_checkpointing = nullptr;
     QComboBox* m_schedule = nullptr;
     QDoubleSpinBox* m_warmup = nullptr;
     QDoubleSpinBox* m_eval_fraction = nullptr;
@@ -167,6 +172,7 @@ private:
     QSpinBox* m_seed = nullptr;
     QComboBox* m_device = nullptr;
     QComboBox* m_dtype = nullptr;
+    QSpinBox* m_processes = nullptr;  ///< data-parallel processes (--nproc-per-node)
     QLabel* m_memory_label = nullptr;
     QPushButton* m_start_button = nullptr;
     QPushButton* m_stop_button = nullptr;

@@ -45,7 +45,8 @@ private:
     std::string m_model_name;
 };
 
-/// vietllm-engine beside the running executable.
+/// The path of vietllm-engine beside the running executable (vietllm-cli), where the build and the
+/// install put it; plain "vietllm-engine" when /proc/self/exe cannot be read.
 std::string engineExecutablePath();
 
 /// The option names of the local-engine backend, for the model steps' option sets.

@@ -4,12 +4,13 @@
 #include "app/cli/annotate_commands.h"
 #include "app/cli/cli_commands.h"
 #include "app/cli/command_runner.h"
+#include "app/cli/local_engine.h"
 #include "app/cli/tokenize_commands.h"
 #include "app/cli/tokenizer_commands.h"
+#include "app/cli/train_launcher.h"
 
 #include <unistd.h>
 #include <cerrno>
-#include <climits>
 #include <cstring>
 #include <iostream>
 #include <map>
@@ -47,6 +48,8 @@ constexpr const char* kUsage =
     "  train sft|dpo|rm|rl|validate|merge ...\n"
     "                    fine-tune a local model (SFT, DPO, reward model, RL; LoRA or full) from a\n"
     "                    JSON config; merge adapters\n"
+    "  train sft|dpo|rm CONFIG.json --nproc-per-node N [--resume] [--threads N]\n"
+    "                    data-parallel training in N processes on this host (as torchrun does)\n"
     "  tokenize --tokenizer PATH [--add-special] [FILE...]\n"
     "                    print one JSON array of token ids per input line\n"
     "  detokenize --tokenizer PATH [--skip-special] [FILE...]\n"
@@ -60,13 +63,7 @@ constexpr const char* kUsage =
 // The engine's commands live in vietllm-engine beside this program (see app/cli/engine/);
 // replaces this process with it, passing the arguments unchanged. Returns only on failure.
 int execEngine(char** argv) {
-    char own_path[PATH_MAX] = {};
-    const ssize_t length = ::readlink("/proc/self/exe", own_path, sizeof(own_path) - 1);
-    std::string engine_path = "vietllm-engine";
-    if (length > 0) {
-        const std::string own(own_path, static_cast<std::size_t>(length));
-        engine_path = own.substr(0, own.rfind('/') + 1) + "vietllm-engine";
-    }
+    std::string engine_path = vietllm::cli::engineExecutablePath();
     argv[0] = engine_path.data();
     ::execv(engine_path.c_str(), argv);
     std::cerr << "vietllm-cli " << argv[1] << ": cannot start " << engine_path << " (" << std::strerror(errno)
@@ -104,6 +101,10 @@ int main(int argc, char** argv) {
         {"tokenize", vietllm::cli::runTokenizeCommand},   {"detokenize", vietllm::cli::runDetokenizeCommand},
         {"tokenizer", vietllm::cli::runTokenizerCommand},
     };
+    const vietllm::cli::Arguments args(argv + 2, argv + argc);
+    if (command == "train" && vietllm::cli::hasProcessCountOption(args)) {
+        return vietllm::cli::runCommandGroup("vietllm-cli", command, vietllm::cli::runTrainLauncher, args);
+    }
     if (isEngineCommand(command)) {
         return execEngine(argv);
     }
@@ -112,6 +113,5 @@ int main(int argc, char** argv) {
         std::cerr << "vietllm-cli: unknown command '" << command << "'\n\n" << kUsage;
         return 2;
     }
-    return vietllm::cli::runCommandGroup("vietllm-cli", command, group->second,
-                                         vietllm::cli::Arguments(argv + 2, argv + argc));
+    return vietllm::cli::runCommandGroup("vietllm-cli", command, group->second, args);
 }

@@ -4,6 +4,8 @@
 #include "backend/weights/safetensors.h"
 #include "backend/weights/tensor_layout.h"
 
+#include <torch/version.h>
+
 #include <cmath>
 #include <limits>
 #include <set>
@@ -217,6 +219,55 @@ std::string shapeText(const std::vector<std::int64_t>& shape) {
     return text + "]";
 }
 
+// Softmax attention of q [B, H, T, D] over k, v [B, H, S, D] with an additive float32 `bias`
+// broadcastable to [B, H, T, S]. Libtorch 2.x runs the fused kernel (flash or memory-efficient on a
+// GPU) where `fused` allows it; otherwise, and on libtorch 1.13, scores and softmax are float32 for
+// every dtype.
+at::Tensor scaledDotProduct(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                            const at::Tensor& bias, bool fused) {
+#if TORCH_VERSION_MAJOR >= 2
+    if (fused) {
+        // The bias in the model dtype, floored: float32's lowest rounds to -inf in bf16 (fp16 cannot
+        // hold it at all) and a kernel that rescales scores may overflow it, which turns fully masked
+        // padding rows into NaN; a large finite floor keeps them uniform, as on the math path.
+        const double floor = q.scalar_type() == at::kHalf ? -3.0e4 : -1.0e37;
+        const at::Tensor mask = bias.clamp_min(floor).to(q.scalar_type());
+        return at::scaled_dot_product_attention(q, k, v, mask, 0.0, false);
+    }
+#else
+    (void)fused;
+#endif
+    const double scale = 1.0 / std::sqrt(static_cast<double>(q.size(-1)));
+    const at::Tensor scores = at::matmul(q.to(at::kFloat), k.to(at::kFloat).transpose(-1, -2)) * scale + bias;
+    return at::matmul(at::softmax(scores, -1).to(v.scalar_type()), v);
+}
+
+// Attention with grouped kv heads: q [B, H, T, D], k and v [B, KV, S, D], bias [B, 1 or H, T, S].
+// Returns [B, H, T, D]. One new token (decoding) folds the query heads that share a kv head into
+// that head's query rows, so the cache is read once instead of copied per head; longer inputs
+// expand the kv heads (what repeat_interleave gives, without its host synchronisation).
+at::Tensor attend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& bias,
+                  bool fused) {
+    const std::int64_t batch = q.size(0), heads = q.size(1), tokens = q.size(2), head_dim = q.size(3);
+    const std::int64_t kv_heads = k.size(1), keys = k.size(2);
+    const std::int64_t groups = heads / kv_heads;
+    if (groups == 1) {
+        return scaledDotProduct(q, k, v, bias, fused);
+    }
+    if (tokens == 1) {
+        const at::Tensor folded_bias =
+            bias.size(1) == 1 ? bias : bias.reshape({batch, kv_heads, groups, keys});
+        return scaledDotProduct(q.reshape({batch, kv_heads, groups, head_dim}), k, v, folded_bias, fused)
+            .reshape({batch, heads, 1, head_dim});
+    }
+    const auto expanded = [&](const at::Tensor& x) {
+        return x.unsqueeze(2)
+            .expand({batch, kv_heads, groups, keys, head_dim})
+            .reshape({batch, heads, keys, head_dim});
+    };
+    return scaledDotProduct(q, expanded(k), expanded(v), bias, fused);
+}
+
 at::Tensor rotateHalf(const at::Tensor& x) {
     const std::int64_t half = x.size(-1) / 2;
     return at::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
@@ -242,9 +293,14 @@ KvCache::KvCache(const ModelConfig& config, std::int64_t batch, std::int64_t cap
 std::pair<at::Tensor, at::Tensor> KvCache::append(std::size_t layer, const at::Tensor& keys,
                                                   const at::Tensor& values) {
     const std::int64_t tokens = keys.size(2);
-    if (m_length + tokens > m_capacity) {
+    if (!m_slot.defined() && m_length + tokens > m_capacity) {
         throw UserError("the KV cache holds " + std::to_string(m_capacity) + " positions; " +
                         std::to_string(m_length + tokens) + " requested");
+    }
+    if (m_slot.defined()) {
+        m_keys[layer].index_copy_(2, m_slot, keys);
+        m_values[layer].index_copy_(2, m_slot, values);
+        return {m_keys[layer], m_values[layer]};
     }
     m_keys[layer].narrow(2, m_length, tokens).copy_(keys);
     m_values[layer].narrow(2, m_length, tokens).copy_(values);
@@ -357,6 +413,35 @@ Transformer::Transformer(const std::string& model_dir, at::ScalarType dtype)
 
 Transformer::~Transformer() = default;
 
+void Transformer::moveTo(const at::Device& device) {
+    if (device == this->device()) {
+        return;
+    }
+    // A trainable leaf must stay a leaf on the new device: copy, detach, and set the flag again.
+    const auto moved = [&](const at::Tensor& tensor) {
+        return tensor.defined() ? tensor.detach().to(device).set_requires_grad(tensor.requires_grad())
+                                : tensor;
+    };
+    const bool tied = m_lm_head.is_same(m_embedding);
+    for (const auto& slot : weightSlots()) {
+        *slot.second = moved(*slot.second);
+    }
+    if (tied) {
+        m_lm_head = m_embedding;
+    }
+    for (LayerWeights& layer : m_layers) {
+        for (LoraAdapter* adapter : layerAdapters(layer)) {
+            adapter->a = moved(adapter->a);
+            adapter->b = moved(adapter->b);
+        }
+    }
+    m_inv_freq = moved(m_inv_freq);
+    m_alibi_slopes = moved(m_alibi_slopes);
+    if (!device.is_cpu()) {
+        m_mapped.reset();  // no weight views the mapping any more
+    }
+}
+
 at::Tensor Transformer::norm(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias) const {
     if (m_config.norm == weights::NormKind::LayerNorm) {
         return at::layer_norm(x, {m_config.hidden_size}, weight, bias, m_config.norm_eps);
@@ -389,6 +474,9 @@ at::Tensor Transformer::attention(const LayerWeights& layer, std::size_t index, 
     at::Tensor q = project(x, layer.query, layer.query_bias, layer.query_lora);
     at::Tensor k = project(x, layer.key, layer.key_bias, layer.key_lora);
     at::Tensor v = project(x, layer.value, layer.value_bias, layer.value_lora);
+    if (layer.qkv_lora.a.defined()) {
+        addFusedQkvLora(layer, x, q, k, v);
+    }
     if (m_config.clip_qkv > 0.0) {
         q = q.clamp(-m_config.clip_qkv, m_config.clip_qkv);
         k = k.clamp(-m_config.clip_qkv, m_config.clip_qkv);
@@ -404,17 +492,9 @@ at::Tensor Transformer::attention(const LayerWeights& layer, std::size_t index, 
     if (cache != nullptr) {
         std::tie(k, v) = cache->append(index, k, v);
     }
-    const std::int64_t groups = m_config.num_heads / m_config.num_kv_heads;
-    if (groups > 1) {
-        k = k.repeat_interleave(groups, 1);
-        v = v.repeat_interleave(groups, 1);
-    }
-    // Scores and softmax in float32 for every dtype; libtorch 1.13 has no fused attention.
-    const double scale = 1.0 / std::sqrt(static_cast<double>(head_dim));
-    const at::Tensor scores = at::matmul(q.to(at::kFloat), k.to(at::kFloat).transpose(-1, -2)) * scale + bias;
-    const at::Tensor probabilities = at::softmax(scores, -1).to(v.scalar_type());
+    const bool fused = m_config.position != weights::PositionKind::Alibi;
     const at::Tensor context =
-        at::matmul(probabilities, v).transpose(1, 2).reshape({batch, tokens, m_config.num_heads * head_dim});
+        attend(q, k, v, bias, fused).transpose(1, 2).reshape({batch, tokens, m_config.num_heads * head_dim});
     return project(context, layer.out, layer.out_bias, layer.out_lora);
 }
 
@@ -463,7 +543,23 @@ void Transformer::addScoreHead(at::Generator& generator) {
     m_lm_head_bias = at::Tensor();
 }
 
-at::Tensor Transformer::runMasked(const at::Tensor& ids, const at::Tensor& key_mask, KvCache* cache) const {
+void Transformer::decodeStep(StaticDecode& state, KvCache& cache) const {
+    // The same mask arithmetic as runMasked() over all `capacity` cache positions: the unwritten
+    // ones are false in the mask, so causality needs no extra term.
+    state.key_mask.index_fill_(1, state.slot, true);
+    const at::Tensor valid = state.key_mask;
+    const at::Tensor key_positions = (valid.to(at::kLong).cumsum(1) - 1).clamp_min(0);  // [B, S]
+    const at::Tensor query_positions = key_positions.index_select(1, state.slot);       // [B, 1]
+    const at::Tensor distance = (query_positions.unsqueeze(2) - key_positions.unsqueeze(1)).to(at::kFloat);
+    const at::Tensor hidden =
+        run(state.ids, query_positions, attentionBias(valid.unsqueeze(1), distance), &cache);
+    state.logits.copy_(logitsFrom(hidden).select(1, 0));
+}
+
+at::Tensor Transformer::runMasked(const at::Tensor& input_ids, const at::Tensor& input_mask,
+                                  KvCache* cache) const {
+    const at::Tensor ids = input_ids.to(device());
+    const at::Tensor key_mask = input_mask.to(device());
     const std::int64_t tokens = ids.size(1);
     const std::int64_t past = cache != nullptr ? cache->length() : 0;
     const std::int64_t keys = past + tokens;
@@ -482,8 +578,11 @@ at::Tensor Transformer::runMasked(const at::Tensor& ids, const at::Tensor& key_m
     return run(ids, query_positions, attentionBias(allowed, distance), cache);
 }
 
-at::Tensor Transformer::runPacked(const at::Tensor& ids, const at::Tensor& positions,
-                                  const at::Tensor& documents) const {
+at::Tensor Transformer::runPacked(const at::Tensor& input_ids, const at::Tensor& input_positions,
+                                  const at::Tensor& input_documents) const {
+    const at::Tensor ids = input_ids.to(device());
+    const at::Tensor positions = input_positions.to(device());
+    const at::Tensor documents = input_documents.to(device());
     const std::int64_t tokens = ids.size(1);
     if (positions.sizes() != ids.sizes() || documents.sizes() != ids.sizes()) {
         throw std::invalid_argument(
@@ -529,28 +628,34 @@ at::Tensor Transformer::run(const at::Tensor& ids, const at::Tensor& query_posit
         hidden = at::layer_norm(hidden, {m_config.hidden_size}, m_embedding_norm_weight,
                                 m_embedding_norm_bias, m_config.norm_eps);
     }
+    // Checkpointing only pays off (and only can work) when backward will run: grad on, no cache.
+    const bool checkpoint = m_checkpointing && cache == nullptr && at::GradMode::is_enabled();
     for (std::size_t index = 0; index < m_layers.size(); ++index) {
-        const LayerWeights& layer = m_layers[index];
-        const at::Tensor normed = norm(hidden, layer.attention_norm_weight, layer.attention_norm_bias);
-        const at::Tensor attended = attention(layer, index, normed, rope_cos, rope_sin, bias, cache);
-        switch (m_config.residual) {
-            case weights::ResidualKind::ParallelTwoNorms:
-                hidden =
-                    hidden + attended + mlp(layer, norm(hidden, layer.mlp_norm_weight, layer.mlp_norm_bias));
-                break;
-            case weights::ResidualKind::ParallelOneNorm:
-                hidden = hidden + attended + mlp(layer, normed);
-                break;
-            default:
-                hidden = hidden + attended;
-                hidden = hidden + mlp(layer, norm(hidden, layer.mlp_norm_weight, layer.mlp_norm_bias));
-                break;
-        }
+        hidden = checkpoint ? checkpointedBlock(index, hidden, rope_cos, rope_sin, bias)
+                            : block(index, hidden, rope_cos, rope_sin, bias, cache);
     }
     if (cache != nullptr) {
         cache->advance(ids.size(1));
     }
     return norm(hidden, m_final_norm_weight, m_final_norm_bias);
+}
+
+at::Tensor Transformer::block(std::size_t index, const at::Tensor& hidden, const at::Tensor& rope_cos,
+                              const at::Tensor& rope_sin, const at::Tensor& bias, KvCache* cache) const {
+    const LayerWeights& layer = m_layers[index];
+    const at::Tensor normed = norm(hidden, layer.attention_norm_weight, layer.attention_norm_bias);
+    const at::Tensor attended = attention(layer, index, normed, rope_cos, rope_sin, bias, cache);
+    switch (m_config.residual) {
+        case weights::ResidualKind::ParallelTwoNorms:
+            return hidden + attended + mlp(layer, norm(hidden, layer.mlp_norm_weight, layer.mlp_norm_bias));
+        case weights::ResidualKind::ParallelOneNorm:
+            return hidden + attended + mlp(layer, normed);
+        default: {
+            const at::Tensor after_attention = hidden + attended;
+            return after_attention +
+                   mlp(layer, norm(after_attention, layer.mlp_norm_weight, layer.mlp_norm_bias));
+        }
+    }
 }
 
 at::Tensor Transformer::logitsFrom(const at::Tensor& hidden) const {
@@ -564,46 +669,8 @@ at::Tensor Transformer::logitsFrom(const at::Tensor& hidden) const {
     return logits;
 }
 
-at::Tensor Transformer::project(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
-                                const LoraAdapter& lora) const {
-    const at::Tensor base = at::linear(x, weight, bias);
-    if (!lora.a.defined()) {
-        return base;
-    }
-    at::Tensor input = x;
-    if (m_dropout_generator != nullptr && lora.dropout > 0.0) {
-        const double keep = 1.0 - lora.dropout;
-        input = x * at::empty_like(x).bernoulli_(keep, *m_dropout_generator) / keep;
-    }
-    return base + at::linear(at::linear(input, lora.a), lora.b) * lora.scaling;
-}
-
-LoraAdapter* loraSlot(LayerWeights& layer, const std::string& module) {
-    if (module == "q_proj") return &layer.query_lora;
-    if (module == "k_proj") return &layer.key_lora;
-    if (module == "v_proj") return &layer.value_lora;
-    if (module == "o_proj") return &layer.out_lora;
-    if (module == "gate_proj") return &layer.gate_lora;
-    if (module == "up_proj") return &layer.up_lora;
-    if (module == "down_proj") return &layer.down_lora;
-    return nullptr;
-}
-
-at::Tensor* projectionWeight(LayerWeights& layer, const std::string& module) {
-    if (module == "q_proj") return &layer.query;
-    if (module == "k_proj") return &layer.key;
-    if (module == "v_proj") return &layer.value;
-    if (module == "o_proj") return &layer.out;
-    if (module == "gate_proj") return &layer.gate;
-    if (module == "up_proj") return &layer.up;
-    if (module == "down_proj") return &layer.down;
-    return nullptr;
-}
-
-const std::vector<std::string>& loraModuleNames() {
-    static const std::vector<std::string> names = {"q_proj",    "k_proj",  "v_proj",   "o_proj",
-                                                   "gate_proj", "up_proj", "down_proj"};
-    return names;
+at::Tensor* layerTensor(LayerWeights& layer, TensorRole role) {
+    return roleSlot(layer, role);
 }
 
 std::vector<std::pair<std::string, at::Tensor*>> Transformer::weightSlots() {
@@ -647,69 +714,6 @@ void Transformer::makeWeightsTrainable() {
         m_lm_head = m_embedding;
     }
     m_dtype = at::kFloat;
-}
-
-void Transformer::addLora(const std::vector<std::string>& modules, std::int64_t rank, double alpha,
-                          double dropout, at::Generator& generator) {
-    for (LayerWeights& layer : m_layers) {
-        for (const std::string& module : modules) {
-            LoraAdapter* adapter = loraSlot(layer, module);
-            const at::Tensor* weight = projectionWeight(layer, module);
-            if (adapter == nullptr || weight == nullptr || !weight->defined()) {
-                throw UserError("LoRA target '" + module + "' does not exist in a " + m_config.model_type +
-                                " model");
-            }
-            const std::int64_t in = weight->size(1);
-            const std::int64_t out = weight->size(0);
-            // PEFT's default init: A Kaiming-uniform with a = sqrt(5), i.e. U(-1/sqrt(in), 1/sqrt(in)).
-            const double bound = 1.0 / std::sqrt(static_cast<double>(in));
-            const auto options = at::TensorOptions().dtype(at::kFloat);
-            adapter->a =
-                at::empty({rank, in}, options).uniform_(-bound, bound, generator).set_requires_grad(true);
-            adapter->b = at::zeros({out, rank}, options).set_requires_grad(true);
-            adapter->scaling = alpha / static_cast<double>(rank);
-            adapter->dropout = dropout;
-        }
-    }
-}
-
-void Transformer::mergeLora() {
-    for (LayerWeights& layer : m_layers) {
-        for (const std::string& module : loraModuleNames()) {
-            LoraAdapter* adapter = loraSlot(layer, module);
-            if (!adapter->a.defined()) continue;
-            at::Tensor* weight = projectionWeight(layer, module);
-            const at::Tensor delta = at::matmul(adapter->b.detach(), adapter->a.detach()) * adapter->scaling;
-            *weight = (weight->to(at::kFloat) + delta).to(weight->scalar_type());
-            *adapter = LoraAdapter();
-        }
-    }
-}
-
-std::vector<NamedTensor> Transformer::trainableParameters() const {
-    std::vector<NamedTensor> out;
-    for (std::size_t index = 0; index < m_layers.size(); ++index) {
-        LayerWeights& layer = const_cast<LayerWeights&>(m_layers[index]);
-        for (const std::string& module : loraModuleNames()) {
-            const LoraAdapter* adapter = loraSlot(layer, module);
-            if (!adapter->a.defined()) continue;
-            const bool attention = module != "gate_proj" && module != "up_proj" && module != "down_proj";
-            const std::string prefix = "base_model.model.model.layers." + std::to_string(index) +
-                                       (attention ? ".self_attn." : ".mlp.") + module;
-            out.push_back({prefix + ".lora_A.weight", adapter->a});
-            out.push_back({prefix + ".lora_B.weight", adapter->b});
-        }
-    }
-    if (!out.empty()) {
-        if (m_score.defined() && m_score.requires_grad()) {
-            out.push_back({"score", m_score});  // a reward model's head is trained fully under LoRA
-        }
-        return out;
-    }
-    for (const auto& [name, slot] : weightSlots()) {
-        if (slot->requires_grad()) out.push_back({name, *slot});
-    }
-    return out;
 }
 
 std::vector<NamedTensor> Transformer::namedWeights() const {

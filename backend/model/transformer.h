@@ -8,6 +8,7 @@
 // headers never reach Qt code).
 
 #include "backend/weights/model_config.h"
+#include "backend/weights/tensor_layout.h"
 
 #include <ATen/ATen.h>
 
@@ -38,6 +39,17 @@ public:
                                              const at::Tensor& values);
     /// Marks `tokens` more positions as cached (after every layer appended them).
     void advance(std::int64_t tokens) { m_length += tokens; }
+    /// Switches the cache to fixed-shape writes (static decoding, what a CUDA graph captures): from
+    /// now on append() writes one position at the cache index held in `slot` (int64 [1], on the
+    /// cache's device, changed by the caller between steps) and returns all `capacity` positions;
+    /// the caller's key mask hides the ones not written yet. length() then stops meaning anything.
+    void useSlot(const at::Tensor& slot) { m_slot = slot; }
+    /// Empties the cache for a new sequence and returns to appending (the buffers are kept, so a
+    /// CUDA graph captured on them stays valid).
+    void restart() {
+        m_length = 0;
+        m_slot = at::Tensor();
+    }
     /// A copy whose row i is row `rows[i]` (int64 [R]) of this cache, same length and capacity:
     /// several continuations (the options of one multiple-choice prompt) go on from one prefix.
     KvCache selectRows(const at::Tensor& rows) const;
@@ -49,6 +61,18 @@ private:
     std::vector<at::Tensor> m_values;
     std::int64_t m_length = 0;
     std::int64_t m_capacity = 0;
+    at::Tensor m_slot;  // defined in static mode: the cache index the next position goes to
+};
+
+/// The fixed-shape inputs and output of one static decode step (Transformer::decodeStep): the
+/// caller fills them between steps; the step reads and writes them in place, so a captured CUDA
+/// graph replays on the same buffers. All on the model's device.
+struct StaticDecode {
+    at::Tensor ids;       ///< [B, 1] int64: the token each row feeds
+    at::Tensor slot;      ///< [1] int64: the cache index it goes to (what KvCache::useSlot holds)
+    at::Tensor key_mask;  ///< [B, capacity] bool: cache positions holding real tokens; positions
+                          ///< are its running count, as in Transformer::forward()
+    at::Tensor logits;    ///< [B, vocab] float32: written by the step
 };
 
 /// A low-rank adapter on one projection: y = W x + scaling * B (A dropout(x)). Undefined `a` means
@@ -61,7 +85,8 @@ struct LoraAdapter {
 };
 
 /// One block's weights in a family-neutral form (fused QKV split at load time). Undefined tensors
-/// stand for absent biases or norms.
+/// stand for absent biases or norms. A fused QKV family's adapter stays fused (`qkv_lora`: B's rows
+/// in the file's fused order) so that it is exactly PEFT's adapter on query_key_value / Wqkv.
 struct LayerWeights {
     at::Tensor attention_norm_weight, attention_norm_bias;
     at::Tensor query, query_bias, key, key_bias, value, value_bias;
@@ -69,6 +94,7 @@ struct LayerWeights {
     at::Tensor mlp_norm_weight, mlp_norm_bias;
     at::Tensor gate, gate_bias, up, up_bias, down, down_bias;
     LoraAdapter query_lora, key_lora, value_lora, out_lora, gate_lora, up_lora, down_lora;
+    LoraAdapter qkv_lora;
 };
 
 /// A tensor and its name (Hugging Face, PEFT or internal, as the function returning it says).
@@ -77,17 +103,18 @@ struct NamedTensor {
     at::Tensor tensor;
 };
 
-/// The LoRA adapter slot of `layer` for a PEFT module name (q_proj, k_proj, v_proj, o_proj,
-/// gate_proj, up_proj, down_proj), or nullptr for an unknown name.
-LoraAdapter* loraSlot(LayerWeights& layer, const std::string& module);
-/// The weight of `layer` a PEFT module name stands for, or nullptr for an unknown name.
-at::Tensor* projectionWeight(LayerWeights& layer, const std::string& module);
-/// The module names loraSlot() knows, in PEFT's order.
-const std::vector<std::string>& loraModuleNames();
+/// The LoRA adapter slot of `layer` for the weight role of a weights::LoraSite (both fused QKV
+/// roles share `qkv_lora`), or nullptr for a role that carries no adapter.
+LoraAdapter* loraSlot(LayerWeights& layer, weights::TensorRole role);
+/// Every adapter slot of `layer` (defined or not).
+std::vector<LoraAdapter*> layerAdapters(LayerWeights& layer);
+/// The member of `layer` holding a tensor of `role`, or nullptr for fused and model-level roles.
+at::Tensor* layerTensor(LayerWeights& layer, weights::TensorRole role);
 
 class Transformer {
 public:
-    /// Loads MODEL_DIR (config.json + safetensors) with weights in `dtype` (float, bfloat16 or half).
+    /// Loads MODEL_DIR (config.json + safetensors) with weights in `dtype` (float, bfloat16 or half),
+    /// on the CPU as views of the mapped files where possible; moveTo() puts them on a GPU.
     /// Throws UserError for a bad config, a missing, misshapen or unexpected tensor.
     Transformer(const std::string& model_dir, at::ScalarType dtype);
     ~Transformer();
@@ -96,6 +123,17 @@ public:
 
     const weights::ModelConfig& config() const { return m_config; }
     at::ScalarType dtype() const { return m_dtype; }
+
+    /// Device placement is a separate step after loading (not a constructor parameter), so the
+    /// trainers can make weights trainable or add adapters first and move everything at once.
+    /// Copies every weight, adapter and position table to `device` (a no-op for the device they
+    /// are on: on the CPU the weights stay views of the mapped files); forward passes then create
+    /// all their tensors there and accept inputs from anywhere.
+    void moveTo(const at::Device& device);
+    /// The device the weights are on.
+    at::Device device() const { return m_embedding.device(); }
+    /// Model dtype on the weights' device: what a KvCache for this model is created with.
+    at::TensorOptions cacheOptions() const { return at::TensorOptions().dtype(m_dtype).device(device()); }
     /// Rows of the embedding (the usable vocabulary of the weights).
     std::int64_t vocabRows() const { return m_embedding.size(0); }
 
@@ -111,6 +149,13 @@ public:
     /// are the ones it would get alone.
     at::Tensor forwardPacked(const at::Tensor& ids, const at::Tensor& positions,
                              const at::Tensor& documents) const;
+
+    /// One decode step with shapes that never change from token to token (what a CUDA graph can
+    /// capture): marks `state.slot` real in `state.key_mask`, writes the new keys and values there in
+    /// `cache` (which must be in static mode on state.slot, after a prefill through forward()),
+    /// attends over all cache positions the mask allows and writes the logits into `state.logits`.
+    /// Gives the same logits as forward() with the same tokens, positions and mask.
+    void decodeStep(StaticDecode& state, KvCache& cache) const;
 
     /// Final-norm hidden states [B, T, hidden] (model dtype) of `ids` without a cache, masked and
     /// positioned like forward(): what a sequence-classification head reads.
@@ -132,9 +177,9 @@ public:
     /// Full fine-tuning: every weight becomes an owned float32 copy that requires grad (a tied LM
     /// head stays one tensor with the embedding).
     void makeWeightsTrainable();
-    /// Adds LoRA adapters on `modules` of every layer (A Kaiming-uniform from `generator`, B zero,
-    /// scaling alpha / rank); the base weights stay frozen views. Throws UserError for a module the
-    /// family does not have.
+    /// Adds LoRA adapters on `modules` (the family's PEFT names; empty: all its linear layers) of
+    /// every layer (A Kaiming-uniform from `generator`, B zero, scaling alpha / rank); the base
+    /// weights stay frozen views. Throws UserError naming a module the family does not have.
     void addLora(const std::vector<std::string>& modules, std::int64_t rank, double alpha, double dropout,
                  at::Generator& generator);
     /// Folds every adapter into its weight (W + scaling B A, in owned float32) and drops the adapters.
@@ -153,6 +198,10 @@ public:
     void setDropoutGenerator(at::Generator* generator) { m_dropout_generator = generator; }
     /// The blocks' weights and adapters (PEFT files are read into the adapters through this).
     std::vector<LayerWeights>& layers() { return m_layers; }
+    /// While set, a forward with grad enabled and no cache keeps only each block's input and
+    /// recomputes the block in backward (activation checkpointing: less memory, one more forward).
+    void setGradientCheckpointing(bool on) { m_checkpointing = on; }
+    bool gradientCheckpointing() const { return m_checkpointing; }
 
 private:
     at::Tensor attentionBias(at::Tensor allowed, const at::Tensor& distance) const;
@@ -163,8 +212,19 @@ private:
     at::Tensor run(const at::Tensor& ids, const at::Tensor& query_positions, const at::Tensor& bias,
                    KvCache* cache) const;
     at::Tensor logitsFrom(const at::Tensor& hidden) const;
+    /// One decoder block: the residual stream after block `index`.
+    at::Tensor block(std::size_t index, const at::Tensor& hidden, const at::Tensor& rope_cos,
+                     const at::Tensor& rope_sin, const at::Tensor& bias, KvCache* cache) const;
+    /// block() without saving its activations, recomputed in backward (checkpoint.cpp).
+    at::Tensor checkpointedBlock(std::size_t index, const at::Tensor& hidden, const at::Tensor& rope_cos,
+                                 const at::Tensor& rope_sin, const at::Tensor& bias) const;
     at::Tensor project(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
                        const LoraAdapter& lora) const;
+    /// scaling * B (A dropout(x)) of an adapter.
+    at::Tensor loraDelta(const at::Tensor& x, const LoraAdapter& lora) const;
+    /// Adds a fused QKV adapter's update to the split q, k, v projections of `x`.
+    void addFusedQkvLora(const LayerWeights& layer, const at::Tensor& x, at::Tensor& q, at::Tensor& k,
+                         at::Tensor& v) const;
     /// Every defined weight member under its internal name, tied head excluded.
     std::vector<std::pair<std::string, at::Tensor*>> weightSlots();
     std::vector<std::pair<std::string, const at::Tensor*>> weightSlots() const;
@@ -185,6 +245,7 @@ private:
     at::Tensor m_inv_freq;      // [rotary_dims / 2] float32, RoPE families
     at::Tensor m_alibi_slopes;  // [heads] float32, ALiBi families
     at::Generator* m_dropout_generator = nullptr;
+    bool m_checkpointing = false;
 };
 
 }  // namespace vietllm::model

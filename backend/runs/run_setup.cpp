@@ -1,6 +1,25 @@
 #include "backend/runs/run_setup.h"
 
+#include "backend/common/errors.h"
+
+#include <filesystem>
+
 namespace vietllm::runs {
+namespace {
+
+// Parameters of the reward model in `dir`, 0 while none is chosen or readable (the panel asks
+// before a folder is picked; the trainer itself checks the folder).
+std::int64_t rewardModelParameters(const std::string& dir) {
+    if (dir.empty() || !std::filesystem::is_regular_file(std::filesystem::path(dir) / "config.json"))
+        return 0;
+    try {
+        return countParameters(weights::loadModelConfig(dir));
+    } catch (const UserError&) {
+        return 0;
+    }
+}
+
+}  // namespace
 
 std::string trainingMethodName(TrainingMethod method) {
     switch (method) {
@@ -28,6 +47,7 @@ RunSetup setupFromPreset(const TrainingPreset& preset) {
     setup.gradient_accumulation = preset.gradient_accumulation;
     setup.max_seq_len = preset.max_seq_len;
     setup.dtype = preset.dtype;
+    setup.gradient_checkpointing = preset.gradient_checkpointing;
     return setup;
 }
 
@@ -40,10 +60,8 @@ nlohmann::json trainerConfig(const RunSetup& setup) {
     }
     nlohmann::json lora = nullptr;
     if (setup.lora) {
-        lora = {{"rank", setup.lora_rank},
-                {"alpha", setup.lora_alpha},
-                {"dropout", setup.lora_dropout},
-                {"target_modules", setup.target_modules}};
+        lora = {{"rank", setup.lora_rank}, {"alpha", setup.lora_alpha}, {"dropout", setup.lora_dropout}};
+        if (!setup.target_modules.empty()) lora["target_modules"] = setup.target_modules;
     }
     nlohmann::json config = {
         {"method", trainingMethodName(setup.method)},
@@ -54,6 +72,7 @@ nlohmann::json trainerConfig(const RunSetup& setup) {
         {"lora", lora},
         {"max_seq_len", setup.max_seq_len},
         {"packing", setup.packing},
+        {"gradient_checkpointing", setup.gradient_checkpointing},
         {"micro_batch_size", setup.micro_batch_size},
         {"gradient_accumulation", setup.gradient_accumulation},
         {"epochs", setup.epochs},
@@ -91,8 +110,15 @@ TrainingShape trainingShape(const RunSetup& setup) {
     shape.micro_batch_size = setup.micro_batch_size;
     shape.max_seq_len = setup.max_seq_len;
     shape.compute_bytes = trainingComputeBytes(setup.device, setup.dtype);
+    shape.activation_checkpointing = setup.gradient_checkpointing;
     const bool pairs = setup.method == TrainingMethod::RewardModel || setup.method == TrainingMethod::Dpo;
     shape.sequences_per_example = pairs ? 2 : 1;
+    shape.score_head = setup.method == TrainingMethod::RewardModel;
+    if (setup.method == TrainingMethod::Rl) {
+        shape.sequences_per_example = setup.rl_samples_per_prompt;
+        shape.frozen_reference = true;
+        shape.reward_model_parameters = rewardModelParameters(setup.rl_reward_model_dir);
+    }
     return shape;
 }
 

@@ -28,10 +28,10 @@ struct RunSetup {
     int lora_rank = 16;
     int lora_alpha = 32;
     double lora_dropout = 0.05;
-    std::vector<std::string> target_modules = {"q_proj",    "k_proj",  "v_proj",   "o_proj",
-                                               "gate_proj", "up_proj", "down_proj"};
+    std::vector<std::string> target_modules;  ///< empty: every linear layer of the model's family
     int max_seq_len = 1024;
     bool packing = true;
+    bool gradient_checkpointing = false;
     int micro_batch_size = 4;
     int gradient_accumulation = 4;
     int epochs = 1;

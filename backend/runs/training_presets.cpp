@@ -1,5 +1,7 @@
 #include "backend/runs/training_presets.h"
 
+#include "backend/weights/lora_targets.h"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -92,6 +94,7 @@ const std::vector<TrainingPreset>& trainingPresets() {
         };
         for (TrainingPreset& entry : list) {
             entry.max_seq_len = entry.hidden_size >= 4096 ? 2048 : 1024;
+            entry.gradient_checkpointing = entry.hidden_size >= 4096;
         }
         return list;
     }();
@@ -127,14 +130,7 @@ std::int64_t countParameters(const weights::ModelConfig& config) {
 
 std::int64_t countLoraParameters(const weights::ModelConfig& config, int rank,
                                  const std::vector<std::string>& target_modules) {
-    std::int64_t per_layer = 0;
-    for (const Projection& projection : layerProjections(config)) {
-        if (std::find(target_modules.begin(), target_modules.end(), projection.name) !=
-            target_modules.end()) {
-            per_layer += static_cast<std::int64_t>(rank) * (projection.in + projection.out);
-        }
-    }
-    return config.num_layers * per_layer;
+    return weights::countLoraParameters(config, rank, target_modules);
 }
 
 MemoryEstimate estimateTrainingMemory(const weights::ModelConfig& config, const TrainingShape& shape) {
@@ -163,8 +159,24 @@ MemoryEstimate estimateTrainingMemory(const weights::ModelConfig& config, const 
     const double blocks = shape.activation_checkpointing
                               ? per_layer + layers * tokens * hidden * shape.compute_bytes
                               : per_layer * layers;
-    const double logits = 2.0 * tokens * static_cast<double>(config.vocab_size) * 4.0;
+    const double logits =
+        shape.score_head ? 0.0 : 2.0 * tokens * static_cast<double>(config.vocab_size) * 4.0;
     estimate.activations_bytes = static_cast<std::int64_t>(blocks + logits);
+    if (shape.score_head) {  // fp32 weights, gradients and AdamW moments of [1, hidden]
+        estimate.weights_bytes += config.hidden_size * 4;
+        estimate.gradients_bytes += config.hidden_size * 4;
+        estimate.optimizer_bytes += config.hidden_size * 8;
+    }
+    if (shape.frozen_reference) {
+        estimate.weights_bytes += parameters * shape.compute_bytes;
+    }
+    if (shape.reward_model_parameters > 0) {
+        const std::int64_t sequences =
+            static_cast<std::int64_t>(shape.micro_batch_size) * shape.sequences_per_example;
+        estimate.weights_bytes += shape.reward_model_parameters * shape.compute_bytes;
+        estimate.activations_bytes += 2 * config.num_layers * config.num_kv_heads * config.head_dim *
+                                      shape.max_seq_len * sequences * shape.compute_bytes;
+    }
     estimate.total_bytes = estimate.weights_bytes + estimate.gradients_bytes + estimate.optimizer_bytes +
                            estimate.activations_bytes;
     return estimate;

@@ -27,6 +27,7 @@ struct TrainingPreset {
     int gradient_accumulation = 4;
     int max_seq_len = 2048;
     std::string dtype = "bf16";
+    bool gradient_checkpointing = false;  ///< on for 7B and larger: activations dominate there
 };
 
 /// Presets for bloomz-560m and 1b7, pythia-1b, OpenLLaMA-3B, Qwen2.5-0.5B and 1.5B, Llama-3.2-1B
@@ -41,15 +42,15 @@ const TrainingPreset& matchPreset(const weights::ModelConfig& config);
 /// biases, an untied lm_head), without loading weights.
 std::int64_t countParameters(const weights::ModelConfig& config);
 
-/// Parameters LoRA adds for `rank` on the named projections (q_proj, k_proj, v_proj, o_proj,
-/// gate_proj, up_proj, down_proj; a family's fused or differently named layers map onto these).
+/// Parameters LoRA adds for `rank` on the family's named modules (weights/lora_targets.h; empty:
+/// all of its linear layers).
 std::int64_t countLoraParameters(const weights::ModelConfig& config, int rank,
                                  const std::vector<std::string>& target_modules);
 
 struct TrainingShape {
     bool lora = true;
     int lora_rank = 16;
-    std::vector<std::string> target_modules;
+    std::vector<std::string> target_modules;  ///< empty: the family's all-linear list
     int micro_batch_size = 1;
     int max_seq_len = 2048;
     int compute_bytes = 2;  ///< 2 for bf16, 4 for fp32
@@ -58,6 +59,14 @@ struct TrainingShape {
     /// rejected go through the model together). DPO's reference needs no memory: its
     /// log-probabilities are computed once before training, from the weights the policy starts from.
     int sequences_per_example = 1;
+    /// A reward model: a trainable [1, hidden] score head instead of the LM head (no logits).
+    bool score_head = false;
+    /// A frozen copy of the starting weights in the compute dtype (RL's start policy for the KL
+    /// term). DPO needs none: its reference log-probabilities are cached, 8 bytes per pair.
+    bool frozen_reference = false;
+    /// RL: the reward model's parameter count (its weights in the compute dtype) and, with it, the
+    /// rollouts: a KV cache of max_seq_len positions for each of the micro-batch's sequences.
+    std::int64_t reward_model_parameters = 0;
 };
 
 /// Bytes per weight and activation value of a run on `device` ("cpu", "cuda") in `dtype` ("bf16",
@@ -65,7 +74,9 @@ struct TrainingShape {
 int trainingComputeBytes(const std::string& device, const std::string& dtype);
 
 /// Bytes a run needs, by part. Approximate (activations follow Korthikanti et al.'s per-layer
-/// count for a transformer block without recomputation), meant to refuse what cannot fit.
+/// count for a transformer block; with checkpointing, every block's input plus one block's
+/// activations), meant to refuse what cannot fit. Frozen copies (RL's start policy and reward
+/// model) count as weights, rollout KV caches as activations.
 struct MemoryEstimate {
     std::int64_t weights_bytes = 0;
     std::int64_t gradients_bytes = 0;

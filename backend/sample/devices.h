@@ -16,4 +16,18 @@ struct ComputeDevice {
 /// The CPU, then every CUDA device libtorch can use.
 std::vector<ComputeDevice> computeDevices();
 
+/// The canonical id ("cpu" or "cuda:N"; plain "cuda" is "cuda:0") of the device `name` the user
+/// gave through `option` (e.g. "--device"), checked against this build and machine so that a run
+/// fails at once with one message instead of deep inside libtorch. Throws UserError naming the
+/// option and why: an unknown name, no CUDA in this libtorch or no GPU, or only N devices visible.
+std::string checkedDevice(const std::string& name, const std::string& option);
+
+/// Waits until the work queued on `device` (a checkedDevice() id) has finished; a no-op on the
+/// CPU. Timings of GPU work need it, as kernels run asynchronously.
+void synchronizeDevice(const std::string& device);
+
+/// Copy bandwidth of `device` in bytes/s, reads plus writes, over a buffer of `bytes` bytes (far
+/// larger than the caches): the memory speed a decode step's weight reads are bounded by.
+double copyBandwidth(const std::string& device, std::size_t bytes);
+
 }  // namespace vietllm::sample

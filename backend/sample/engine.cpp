@@ -2,8 +2,13 @@
 
 #include "backend/common/errors.h"
 #include "backend/model/transformer.h"
+#include "backend/sample/devices.h"
 #include "backend/sample/text_stream.h"
 #include "backend/tokenizer/tokenizer.h"
+
+#ifdef VIETLLM_WITH_CUDA
+#include "backend/cuda/decode_graph.h"
+#endif
 
 #include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
@@ -11,8 +16,11 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <mutex>
 #include <sstream>
 #include <thread>
 #include <type_traits>
@@ -133,7 +141,130 @@ std::vector<std::int32_t> eosIds(const nlohmann::json& config, const std::string
     return ids;
 }
 
+// Static-shape caches are this many positions long or a multiple of it, so that one buffer set
+// (and its captured CUDA graph) serves many prompts of different lengths.
+constexpr std::int64_t kStaticCapacityStep = 256;
+
+// The persistent buffers of static decoding for one batch size and cache capacity: kept between
+// generate() calls so a captured CUDA graph is replayed again instead of captured anew.
+struct DecodeWorkspace {
+    DecodeWorkspace(const model::Transformer& model, std::int64_t batch_size, std::int64_t cache_capacity)
+        : batch(batch_size),
+          capacity(cache_capacity),
+          cache(model.config(), batch_size, cache_capacity, model.cacheOptions()) {
+        const auto on_device = at::TensorOptions().device(model.device());
+        state.ids = at::zeros({batch, 1}, on_device.dtype(at::kLong));
+        state.slot = at::zeros({1}, on_device.dtype(at::kLong));
+        state.key_mask = at::zeros({batch, capacity}, on_device.dtype(at::kBool));
+        state.logits = at::zeros({batch, model.vocabRows()}, on_device.dtype(at::kFloat));
+    }
+
+    std::int64_t batch;
+    std::int64_t capacity;
+    model::KvCache cache;
+    model::StaticDecode state;
+#ifdef VIETLLM_WITH_CUDA
+    std::unique_ptr<cuda::DecodeGraph> graph;
+#endif
+};
+
+// One sequence batch's decoding: a prefill, then one step per token, either through forward()
+// with a growing mask (dynamic) or through the fixed-shape step on a workspace, eagerly or by
+// replaying the workspace's CUDA graph.
+class DecodeRun {
+public:
+    /// Dynamic decoding with its own cache of `capacity` positions.
+    DecodeRun(const model::Transformer& model, std::int64_t batch, std::int64_t capacity)
+        : m_model(model),
+          m_own_cache(
+              std::make_unique<model::KvCache>(model.config(), batch, capacity, model.cacheOptions())) {}
+    /// Static decoding on `workspace`; `graphs` asks for CUDA graph replay.
+    DecodeRun(const model::Transformer& model, DecodeWorkspace& workspace, bool graphs)
+        : m_model(model), m_workspace(&workspace), m_graphs(graphs) {}
+
+    /// Logits [B, T, V] (float32, model device) of `ids` [B, T] with `mask`, filling the cache.
+    at::Tensor prefill(const at::Tensor& ids, const at::Tensor& mask) {
+        model::KvCache& cache = m_workspace != nullptr ? m_workspace->cache : *m_own_cache;
+        cache.restart();
+        m_mask = mask.to(m_model.device());
+        const at::Tensor logits = m_model.forward(ids, m_mask, &cache);
+        if (m_workspace != nullptr) {
+            model::StaticDecode& state = m_workspace->state;
+            state.key_mask.zero_();
+            state.key_mask.narrow(1, 0, ids.size(1)).copy_(m_mask);
+            state.slot.fill_(ids.size(1));
+            cache.useSlot(state.slot);
+        }
+        return logits;
+    }
+
+    /// Logits [B, V] after feeding `next` (int64 [B], any device) to every row.
+    at::Tensor step(const at::Tensor& next) {
+        if (m_workspace == nullptr) {
+            m_mask = at::cat({m_mask, at::ones({m_mask.size(0), 1}, m_mask.options())}, 1);
+            return m_model.forward(next.view({-1, 1}), m_mask, m_own_cache.get()).select(1, 0);
+        }
+        model::StaticDecode& state = m_workspace->state;
+        state.ids.copy_(next.view({-1, 1}));
+        runStaticStep();
+        state.slot.add_(1);
+        return state.logits;
+    }
+
+    /// Whether a CUDA graph capture failed during this run (it then went on eagerly).
+    bool graphFailed() const { return m_graph_failed; }
+
+private:
+    void runStaticStep() {
+#ifdef VIETLLM_WITH_CUDA
+        if (m_graphs && !m_graph_failed) {
+            if (m_workspace->graph) {
+                m_workspace->graph->replay();
+                return;
+            }
+            try {
+                // Capturing also computes this step (its warm-up run).
+                m_workspace->graph =
+                    std::make_unique<cuda::DecodeGraph>(m_model, m_workspace->state, m_workspace->cache);
+                return;
+            } catch (const std::exception& error) {
+                std::cerr << "vietllm: CUDA graph capture failed, decoding eagerly: " << error.what() << '\n';
+                m_graph_failed = true;
+            }
+        }
+#endif
+        m_model.decodeStep(m_workspace->state, m_workspace->cache);
+    }
+
+    const model::Transformer& m_model;
+    DecodeWorkspace* m_workspace = nullptr;
+    std::unique_ptr<model::KvCache> m_own_cache;
+    at::Tensor m_mask;
+    bool m_graphs = false;
+    bool m_graph_failed = false;
+};
+
+// Whether the next ids can come from a greedy argmax on the model's device (only the ids are
+// copied back): the sampler then picks the same ids, as no option needs the whole row on the host.
+bool deviceGreedy(const SamplingOptions& options) {
+    return options.temperature <= 0.0 && options.repetition_penalty == 1.0 &&
+           options.frequency_penalty == 0.0 && options.presence_penalty == 0.0;
+}
+
 }  // namespace
+
+DecodeShapes decodeShapesFromName(const std::string& name, const std::string& option) {
+    if (name == "auto") {
+        return DecodeShapes::Auto;
+    }
+    if (name == "dynamic") {
+        return DecodeShapes::Dynamic;
+    }
+    if (name == "static") {
+        return DecodeShapes::Static;
+    }
+    throw UserError("option --" + option + ": unknown decode mode '" + name + "' (auto, dynamic, static)");
+}
 
 GenerationDefaults loadGenerationDefaults(const std::string& model_dir) {
     const std::filesystem::path path = std::filesystem::path(model_dir) / "generation_config.json";
@@ -201,6 +332,13 @@ public:
         : model(model_dir, torchType(options.dtype)), generation_defaults(loadGenerationDefaults(model_dir)) {
         const unsigned hardware = std::max(1U, std::thread::hardware_concurrency());
         at::set_num_threads(options.num_threads > 0 ? options.num_threads : static_cast<int>(hardware));
+        model.moveTo(at::Device(checkedDevice(options.device, "--device")));
+        const bool cuda = model.device().is_cuda();
+        static_decode =
+            options.decode == DecodeShapes::Static || (options.decode == DecodeShapes::Auto && cuda);
+#ifdef VIETLLM_WITH_CUDA
+        cuda_graphs = options.cuda_graphs && cuda && static_decode;
+#endif
         if (hasTokenizerFile(model_dir)) {
             tokenizer = tokenizer::loadTokenizer(model_dir);
             if (static_cast<std::int64_t>(tokenizer->vocabSize()) > model.vocabRows()) {
@@ -247,9 +385,40 @@ public:
         return tokenizer ? static_cast<std::int64_t>(tokenizer->vocabSize()) : model.vocabRows();
     }
 
+    // A decoder for `batch` rows and `needed` cache positions: static shapes on the shared
+    // workspace when it is free (a concurrent call gets its own buffers), else dynamic.
+    DecodeRun decoder(std::int64_t batch, std::int64_t needed, std::unique_lock<std::mutex>& lock,
+                      std::unique_ptr<DecodeWorkspace>& own) const {
+        if (!static_decode) {
+            return DecodeRun(model, batch, needed);
+        }
+        const std::int64_t bucket =
+            (needed + kStaticCapacityStep - 1) / kStaticCapacityStep * kStaticCapacityStep;
+        const std::int64_t capacity = std::max(needed, std::min(bucket, model.config().max_positions));
+        lock = std::unique_lock<std::mutex>(workspace_mutex, std::try_to_lock);
+        std::unique_ptr<DecodeWorkspace>& slot = lock.owns_lock() ? workspace : own;
+        if (!slot || slot->batch != batch || slot->capacity != capacity) {
+            slot.reset();  // frees the old buffers (and graph) before allocating new ones
+            slot = std::make_unique<DecodeWorkspace>(model, batch, capacity);
+        }
+        return DecodeRun(model, *slot, cuda_graphs && !graphs_failed);
+    }
+
+    // Notes a failed capture so later calls go straight to eager steps.
+    void noteDecode(const DecodeRun& run) const {
+        if (run.graphFailed()) {
+            graphs_failed = true;
+        }
+    }
+
     model::Transformer model;
     GenerationDefaults generation_defaults;
     std::unique_ptr<tokenizer::Tokenizer> tokenizer;
+    bool static_decode = false;
+    bool cuda_graphs = false;
+    mutable std::atomic<bool> graphs_failed{false};
+    mutable std::mutex workspace_mutex;
+    mutable std::unique_ptr<DecodeWorkspace> workspace;
 };
 
 Engine::Engine(const std::string& model_dir, const EngineOptions& options)
@@ -297,20 +466,27 @@ std::vector<std::vector<float>> Engine::cachedLogits(const std::vector<std::int3
     m_impl->checkIds(ids);
     prefill = std::clamp<std::size_t>(prefill, 1, ids.size());
     c10::InferenceMode inference;
-    const model::Transformer& model = m_impl->model;
-    model::KvCache cache(model.config(), 1, static_cast<std::int64_t>(ids.size()),
-                         at::TensorOptions().dtype(model.dtype()));
     const at::Tensor input = idTensor(ids);
-    const auto bool_options = at::TensorOptions().dtype(at::kBool);
     const auto prefix = static_cast<std::int64_t>(prefill);
-    std::vector<std::vector<float>> out = rowLogits(
-        model.forward(input.narrow(1, 0, prefix), at::ones({1, prefix}, bool_options), &cache), 0, 0);
+    const at::Tensor prompt = input.narrow(1, 0, prefix);
+    std::unique_lock<std::mutex> lock;
+    std::unique_ptr<DecodeWorkspace> own;
+    DecodeRun run = m_impl->decoder(1, input.size(1), lock, own);
+    std::vector<std::vector<float>> out =
+        rowLogits(run.prefill(prompt, at::ones_like(prompt, at::TensorOptions().dtype(at::kBool))), 0, 0);
     for (std::int64_t position = prefix; position < input.size(1); ++position) {
-        const at::Tensor step =
-            model.forward(input.narrow(1, position, 1), at::ones({1, position + 1}, bool_options), &cache);
-        out.push_back(rowLogits(step, 0, 0).front());
+        out.push_back(rowLogits(run.step(input.select(1, position)).unsqueeze(1), 0, 0).front());
     }
+    m_impl->noteDecode(run);
     return out;
+}
+
+std::string Engine::device() const {
+    return m_impl->model.device().str();
+}
+
+bool Engine::usesCudaGraphs() const {
+    return m_impl->cuda_graphs && !m_impl->graphs_failed;
 }
 
 std::vector<GenerationResult> Engine::generate(const std::vector<std::vector<std::int32_t>>& prompts,
@@ -328,7 +504,7 @@ std::vector<GenerationResult> Engine::generate(const std::vector<std::vector<std
         throw UserError("option --max-tokens must be >= 0");
     }
     c10::InferenceMode inference;
-    auto [ids, mask] = m_impl->leftPadded(prompts);
+    const auto [ids, mask] = m_impl->leftPadded(prompts);
     const std::int64_t prompt_length = ids.size(1);
     const std::int64_t context = model.config().max_positions;
     if (prompt_length > context) {
@@ -354,10 +530,13 @@ std::vector<GenerationResult> Engine::generate(const std::vector<std::vector<std
     std::vector<Sampler> samplers(batch, Sampler(options.sampling, m_impl->usableVocab()));
     std::vector<RowText> texts(batch, RowText(options.stop_strings));
     std::vector<bool> active(batch, true);
-    model::KvCache cache(model.config(), static_cast<std::int64_t>(batch),
-                         prompt_length + std::max<std::int64_t>(steps, 1),
-                         at::TensorOptions().dtype(model.dtype()));
-    at::Tensor last = model.forward(ids, mask, &cache).select(1, prompt_length - 1).contiguous();
+    std::unique_lock<std::mutex> lock;
+    std::unique_ptr<DecodeWorkspace> own;
+    DecodeRun run = m_impl->decoder(static_cast<std::int64_t>(batch),
+                                    prompt_length + std::max<std::int64_t>(steps, 1), lock, own);
+    at::Tensor last = run.prefill(ids, mask).select(1, prompt_length - 1);
+    const bool device_greedy = deviceGreedy(options.sampling);
+    const std::int64_t usable_vocab = std::min(m_impl->usableVocab(), last.size(1));
 
     const auto finish_row = [&](std::size_t row, StopReason reason) {
         active[row] = false;
@@ -371,14 +550,30 @@ std::vector<GenerationResult> Engine::generate(const std::vector<std::vector<std
         }
     };
     for (std::int64_t step = 0; step < steps; ++step) {
+        // Greedy argmax stays on the device (B ids come back); other sampling needs the rows.
+        at::Tensor device_next;
+        at::Tensor host_ids;
+        at::Tensor host_logits;
+        if (device_greedy) {
+            device_next = last.narrow(1, 0, usable_vocab).argmax(1);
+            host_ids = device_next.cpu();
+        } else {
+            host_logits = last.contiguous().cpu();
+        }
         std::vector<std::int64_t> next(batch, 0);
         for (std::size_t row = 0; row < batch; ++row) {
             if (!active[row]) {
                 continue;
             }
-            const float* row_data = last.select(0, static_cast<std::int64_t>(row)).data_ptr<float>();
-            std::vector<float> row_logits(row_data, row_data + last.size(1));
-            const std::int32_t token = samplers[row].next(row_logits, histories[row]);
+            std::int32_t token = 0;
+            if (device_greedy) {
+                token = static_cast<std::int32_t>(host_ids.data_ptr<std::int64_t>()[row]);
+            } else {
+                const float* row_data =
+                    host_logits.select(0, static_cast<std::int64_t>(row)).data_ptr<float>();
+                std::vector<float> row_logits(row_data, row_data + host_logits.size(1));
+                token = samplers[row].next(row_logits, histories[row]);
+            }
             next[row] = token;
             histories[row].push_back(token);
             results[row].token_ids.push_back(token);
@@ -394,6 +589,7 @@ std::vector<GenerationResult> Engine::generate(const std::vector<std::vector<std
                         finish_row(other, StopReason::Cancelled);
                     }
                 }
+                m_impl->noteDecode(run);
                 return results;
             }
             if (is_stop) {
@@ -405,10 +601,11 @@ std::vector<GenerationResult> Engine::generate(const std::vector<std::vector<std
         if (std::none_of(active.begin(), active.end(), [](bool a) { return a; }) || step + 1 == steps) {
             break;
         }
-        mask = at::cat({mask, at::ones({static_cast<std::int64_t>(batch), 1}, mask.options())}, 1);
-        const at::Tensor input = at::tensor(at::ArrayRef<std::int64_t>(next), ids.options()).view({-1, 1});
-        last = model.forward(input, mask, &cache).select(1, 0).contiguous();
+        // Finished rows feed whatever comes: their outputs are no longer read.
+        last = run.step(device_greedy ? device_next
+                                      : at::tensor(at::ArrayRef<std::int64_t>(next), ids.options()));
     }
+    m_impl->noteDecode(run);
     for (std::size_t row = 0; row < batch; ++row) {
         if (active[row]) {
             finish_row(row, steps < options.max_new_tokens ? StopReason::ContextFull : StopReason::MaxTokens);

@@ -28,9 +28,21 @@ enum class ComputeDType { Invalid = 0, Float32, BFloat16, Float16 };
 /// The ComputeDType for "fp32", "bf16" or "fp16"; throws UserError naming `option` otherwise.
 ComputeDType computeDTypeFromName(const std::string& name, const std::string& option);
 
+/// How decode steps run: Dynamic grows the key mask and cache view by one position per token;
+/// Static keeps every shape fixed (the preallocated cache, a mask over all of it, inputs and
+/// outputs in persistent buffers), which a CUDA graph can capture. Auto: static on CUDA, dynamic on
+/// the CPU. Both give the same logits.
+enum class DecodeShapes { Invalid = 0, Auto, Dynamic, Static };
+
+/// The DecodeShapes for "auto", "dynamic" or "static"; throws UserError naming `option` otherwise.
+DecodeShapes decodeShapesFromName(const std::string& name, const std::string& option);
+
 struct EngineOptions {
     ComputeDType dtype = ComputeDType::Float32;
-    int num_threads = 0;  // intra-op threads; 0 = every hardware thread
+    int num_threads = 0;         // intra-op threads; 0 = every hardware thread
+    std::string device = "cpu";  // "cpu", "cuda" or "cuda:N" (checked by checkedDevice())
+    DecodeShapes decode = DecodeShapes::Auto;
+    bool cuda_graphs = true;  // replay static decode steps as CUDA graphs (CUDA builds, CUDA devices)
 };
 
 struct GenerationOptions {
@@ -113,7 +125,8 @@ public:
     std::vector<std::vector<std::vector<float>>> batchLogits(
         const std::vector<std::vector<std::int32_t>>& rows) const;
     /// Logits of every position of `ids` computed incrementally: the first `prefill` ids in one pass,
-    /// then one id at a time through the KV cache (the decoding path, for checks against logits()).
+    /// then one id at a time through the KV cache exactly as generate() decodes (static shapes and
+    /// CUDA graphs when the options chose them), for checks against logits().
     std::vector<std::vector<float>> cachedLogits(const std::vector<std::int32_t>& ids,
                                                  std::size_t prefill) const;
 
@@ -127,6 +140,11 @@ public:
     /// The libtorch model itself, for engine-internal code that batches its own forward passes
     /// (backend/sample/scoring.cpp); only files that include backend/model/transformer.h can use it.
     const model::Transformer& transformer() const;
+    /// The device the model runs on ("cpu", "cuda:0", ...).
+    std::string device() const;
+    /// Whether decode steps replay a CUDA graph: asked for, a CUDA build and device, static shapes,
+    /// and no capture has failed yet (a failure falls back to eager steps with a note on stderr).
+    bool usesCudaGraphs() const;
 
 private:
     class Impl;

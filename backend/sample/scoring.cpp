@@ -1,6 +1,6 @@
 #include "backend/sample/scoring.h"
 
-#include "backend/chat/chat_template.h"
+#include "backend/chat/chat_prompter.h"
 #include "backend/common/errors.h"
 #include "backend/model/transformer.h"
 #include "backend/tokenizer/tokenizer.h"
@@ -66,7 +66,8 @@ std::vector<RowScore> runBatch(const Engine& engine, const std::vector<const Row
         const at::Tensor log_probs =
             at::log_softmax(logits.select(0, b).narrow(0, pad + first - 1, count).to(at::kDouble), -1);
         std::vector<std::int64_t> targets(row.ids.begin() + first, row.ids.end());
-        const at::Tensor target = at::tensor(at::ArrayRef<std::int64_t>(targets)).view({-1, 1});
+        const at::Tensor target =
+            at::tensor(at::ArrayRef<std::int64_t>(targets)).view({-1, 1}).to(logits.device());
         RowScore& score = scores[static_cast<std::size_t>(b)];
         score.logprob = log_probs.gather(1, target).sum().item<double>();
         score.tokens = static_cast<std::size_t>(count);
@@ -172,7 +173,7 @@ void runGroups(const Engine& engine, const std::vector<Row>& rows,
         context_mask.select(0, g).narrow(0, pad, context_length - pad).fill_(true);
     }
     model::KvCache cache(model.config(), group_count, context_length + continuation_length,
-                         at::TensorOptions().dtype(model.dtype()));
+                         model.cacheOptions());
     // The last context position predicts each continuation's first token.
     const at::Tensor first_logits =
         model.forward(context_ids, context_mask, &cache).select(1, context_length - 1);
@@ -189,7 +190,7 @@ void runGroups(const Engine& engine, const std::vector<Row>& rows,
         ids.select(0, k).narrow(0, 0, count).copy_(longTensor(continuation));
         mask.select(0, k).narrow(0, 0, count).fill_(true);
     }
-    model::KvCache row_cache = cache.selectRows(groups_of_rows);
+    model::KvCache row_cache = cache.selectRows(groups_of_rows.to(model.device()));
     const at::Tensor key_mask = at::cat({context_mask.index_select(0, groups_of_rows), mask}, 1);
     const at::Tensor logits = model.forward(ids, key_mask, &row_cache);
     for (std::int64_t k = 0; k < row_count; ++k) {
@@ -200,7 +201,7 @@ void runGroups(const Engine& engine, const std::vector<Row>& rows,
                      logits.select(0, k).narrow(0, 0, count - 1)},
                     0);
         const at::Tensor log_probs = at::log_softmax(row_logits.to(at::kDouble), -1);
-        const at::Tensor target = ids.select(0, k).narrow(0, 0, count).view({-1, 1});
+        const at::Tensor target = ids.select(0, k).narrow(0, 0, count).view({-1, 1}).to(log_probs.device());
         RowScore& score = scores[row_index[static_cast<std::size_t>(k)]];
         score.logprob = log_probs.gather(1, target).sum().item<double>();
         score.tokens = static_cast<std::size_t>(count);
@@ -357,14 +358,9 @@ std::vector<std::int32_t> EngineEvalBackend::promptIds(const eval::GenerationReq
     if (request.messages.empty()) {
         return tokens.encode(request.prompt, true);
     }
-    chat::TemplateKind kind = chat::detectTemplateInFolder(m_model_dir);
-    if (kind == chat::TemplateKind::Invalid) {
-        kind = chat::TemplateKind::Plain;
-    }
-    chat::RenderOptions options = chat::renderOptionsInFolder(m_model_dir);
-    options.add_generation_prompt = true;
-    const std::string text = chat::render(kind, request.messages, options).text();
-    return tokens.encode(text, !chat::templateWritesBos(kind));
+    return chat::ChatPrompter::forModel(tokens, m_model_dir, chat::TemplateKind::Invalid,
+                                        chat::UnknownTemplate::UsePlain)
+        .encode(request.messages);
 }
 
 std::vector<std::string> EngineEvalBackend::generate(const std::vector<eval::GenerationRequest>& requests) {

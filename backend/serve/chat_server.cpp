@@ -1,9 +1,9 @@
 #include "backend/serve/chat_server.h"
 
+#include "backend/chat/chat_prompter.h"
 #include "backend/common/errors.h"
 #include "backend/sample/engine.h"
 #include "backend/sample/sampler.h"
-#include "backend/serve/chat_prompt.h"
 #include "backend/serve/generation_queue.h"
 #include "backend/serve/openai_api.h"
 
@@ -229,7 +229,7 @@ private:
         sampling.seed = request.seed ? *request.seed : randomSeed();
         generation.max_new_tokens = request.max_tokens.value_or(generation.max_new_tokens);
         generation.stop_strings = request.stop;
-        m_prompter.addEndOfTurnStops(generation);
+        m_prompter.addEndOfTurnStops(generation.stop_token_ids, generation.stop_strings);
         try {
             sample::Sampler check(sampling, 1);
         } catch (const UserError& error) {
@@ -352,7 +352,7 @@ private:
 
     const sample::Engine& m_engine;
     ServerOptions m_options;
-    ChatPrompter m_prompter;
+    chat::ChatPrompter m_prompter;
     GenerationQueue m_queue;
     httplib::Server m_http;
     int m_port = -1;

@@ -4,6 +4,7 @@
 #include "backend/common/errors.h"
 #include "backend/model/transformer.h"
 #include "backend/tokenizer/tokenizer.h"
+#include "backend/train/distributed.h"
 #include "backend/train/preference_data.h"
 #include "backend/train/trainer_loop.h"
 
@@ -231,15 +232,29 @@ struct PairStats {
         event[prefix + "margin"] = (chosen - rejected) / count;
         event[prefix + "accuracy"] = correct / count;
     }
+
+    // The sums over every data-parallel rank (each added its share of the pairs).
+    void reduce(DataParallel& parallel) {
+        const std::vector<double> sums =
+            parallel.allReduceSum({loss, chosen, rejected, correct, static_cast<double>(pairs)});
+        loss = sums[0];
+        chosen = sums[1];
+        rejected = sums[2];
+        correct = sums[3];
+        pairs = static_cast<std::int64_t>(std::llround(sums[4]));
+    }
 };
 
+// Every rank evaluates its share of the batches; the sums are reduced over the ranks.
 PairStats evaluate(const model::Transformer& model, const std::vector<PairBatch>& batches,
-                   const PairLogps& reference, const DpoConfig& dpo) {
+                   const PairLogps& reference, const DpoConfig& dpo, DataParallel& parallel) {
     at::NoGradGuard no_grad;
     PairStats stats;
-    for (const PairBatch& batch : batches) {
-        stats.add(dpoTerms(sequenceLogps(model, batch), referenceOf(batch, reference), dpo));
+    for (const std::size_t index : rankShare(batches.size(), parallel.rank(), parallel.worldSize())) {
+        stats.add(
+            dpoTerms(sequenceLogps(model, batches[index]), referenceOf(batches[index], reference), dpo));
     }
+    stats.reduce(parallel);
     return stats;
 }
 
@@ -347,15 +362,17 @@ PairLogps computeLogps(const model::Transformer& model, const std::vector<Tokeni
 }
 
 // The reference log-probabilities: read from the cache, or computed with `model` as loaded (the
-// base: call before adapters are added or weights trained) and cached.
+// base: call before adapters are added or weights trained) and cached when `write_cache` (only
+// rank 0 of a data-parallel run writes it).
 Reference referenceLogps(const TrainConfig& config, const model::Transformer& model,
-                         const PreferenceSplit& sets) {
+                         const PreferenceSplit& sets, bool write_cache) {
     const std::string path = (fs::path(config.output_dir) / kReferenceLogpsFile).string();
     const std::string fingerprint = referenceFingerprint(config, sets);
     if (std::optional<Reference> cached = readReferenceCache(path, fingerprint, sets)) return *cached;
     Reference reference;
     reference.train = computeLogps(model, sets.train, config);
     reference.eval = computeLogps(model, sets.eval, config);
+    if (!write_cache) return reference;
     nlohmann::ordered_json cache;
     cache["fingerprint"] = fingerprint;
     cache["train"] = logpsJson(reference.train);
@@ -366,11 +383,12 @@ Reference referenceLogps(const TrainConfig& config, const model::Transformer& mo
     return reference;
 }
 
-std::int64_t totalSteps(const TrainConfig& config, PairStream& stream) {
+// `accumulation`: micro-batches per optimizer step over all data-parallel ranks.
+std::int64_t totalSteps(const TrainConfig& config, PairStream& stream, std::int64_t accumulation) {
     if (config.max_steps > 0) return config.max_steps;
     std::int64_t steps = 0;
     for (std::int64_t epoch = 0; epoch < config.epochs; ++epoch) {
-        steps += (stream.epochSize(epoch) + config.gradient_accumulation - 1) / config.gradient_accumulation;
+        steps += (stream.epochSize(epoch) + accumulation - 1) / accumulation;
     }
     return steps;
 }
@@ -389,14 +407,15 @@ RunResult runDpo(const TrainConfig& config, const RunOptions& options) {
                         "' is trained by `train " + methodName(config.method) + "`, not `train dpo`");
     }
     const std::vector<std::pair<std::int64_t, std::string>> existing = prepareRun(config, options);
+    DataParallel parallel(distributedEnvFromProcess(), distributedTimeout());
     const std::unique_ptr<tokenizer::Tokenizer> tokenizer = tokenizer::loadTokenizer(config.model_dir);
     const PreferenceSplit sets = loadPreferenceSplit(config, *tokenizer);
     model::Transformer model(config.model_dir, at::kFloat);
     std::error_code error;
     fs::create_directories(config.output_dir, error);
-    MetricsLog log(config.output_dir, options.on_event);
+    MetricsLog log(config.output_dir, options.on_event, parallel.isMain());
     const AutocastScope autocast(config.dtype == TrainDType::BFloat16);
-    const Reference reference = referenceLogps(config, model, sets);
+    const Reference reference = referenceLogps(config, model, sets, parallel.isMain());
 
     at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(config.seed);
     if (config.lora) {
@@ -405,16 +424,20 @@ RunResult runDpo(const TrainConfig& config, const RunOptions& options) {
     } else {
         model.makeWeightsTrainable();
     }
+    model.setGradientCheckpointing(config.gradient_checkpointing);
     std::vector<at::Tensor> parameters;
     std::int64_t trainable = 0;
     for (const model::NamedTensor& parameter : model.trainableParameters()) {
         parameters.push_back(parameter.tensor);
         trainable += parameter.tensor.numel();
     }
+    parallel.broadcastFromMain(parameters);
     const std::unique_ptr<torch::optim::AdamW> optimizer_owner = makeOptimizer(config, parameters);
     torch::optim::AdamW& optimizer = *optimizer_owner;
     PairStream stream(config, sets.train);
-    const std::int64_t total_steps = totalSteps(config, stream);
+    // The global batch: rank r computes every world_size-th micro-batch of the single-process step.
+    const std::int64_t accumulation = config.gradient_accumulation * parallel.worldSize();
+    const std::int64_t total_steps = totalSteps(config, stream, accumulation);
     Progress progress;
     if (options.resume) {
         progress = loadCheckpoint(existing.back().second, model.trainableParameters(), optimizer, generator);
@@ -431,6 +454,7 @@ RunResult runDpo(const TrainConfig& config, const RunOptions& options) {
               {"eval_pairs", sets.eval.size()},
               {"dropped_pairs", sets.dropped},
               {"reference", reference.cached ? "cached" : "computed"},
+              {"world_size", parallel.worldSize()},
               {"time", isoTimeNow()}});
 
     const Clock::time_point session_start = Clock::now();
@@ -438,10 +462,13 @@ RunResult runDpo(const TrainConfig& config, const RunOptions& options) {
     const std::int64_t tokens_before = progress.tokens;
     bool cancelled = false;
     while (progress.step < total_steps) {
+        if (parallel.worldSize() > 1) {
+            generator.set_current_seed(stepSeed(config.seed, progress.step, parallel.rank()));
+        }
         model.setDropoutGenerator(&generator);
         optimizer.zero_grad();
         std::vector<const PairBatch*> batches;
-        for (std::int64_t i = 0; i < config.gradient_accumulation; ++i) {
+        for (std::int64_t i = 0; i < accumulation; ++i) {
             if (progress.batch_index >= stream.epochSize(progress.epoch)) {
                 if (config.max_steps == 0 && progress.epoch + 1 >= config.epochs) break;
                 ++progress.epoch;
@@ -452,17 +479,22 @@ RunResult runDpo(const TrainConfig& config, const RunOptions& options) {
         }
         if (batches.empty()) break;
         std::size_t step_pairs = 0;
-        for (const PairBatch* batch : batches) step_pairs += batch->pairs.size();
-        PairStats stats;
         for (const PairBatch* batch : batches) {
+            step_pairs += batch->pairs.size();
+            progress.tokens += batch->tokens.token_count;
+        }
+        PairStats stats;
+        for (const std::size_t index : rankShare(batches.size(), parallel.rank(), parallel.worldSize())) {
+            const PairBatch& batch = *batches[index];
             const PairTerms terms =
-                dpoTerms(sequenceLogps(model, *batch), referenceOf(*batch, reference.train), config.dpo);
+                dpoTerms(sequenceLogps(model, batch), referenceOf(batch, reference.train), config.dpo);
             (terms.losses.sum() / static_cast<double>(step_pairs)).backward();
             const at::NoGradGuard no_grad;
             stats.add(
                 {terms.losses.detach(), terms.chosen_rewards.detach(), terms.rejected_rewards.detach()});
-            progress.tokens += batch->tokens.token_count;
         }
+        stats.reduce(parallel);
+        parallel.allReduceGradients(parameters);
         const double lr =
             config.optimizer.lr * learningRateFactor(config.schedule, progress.step, total_steps);
         setLearningRate(optimizer, lr);
@@ -486,16 +518,21 @@ RunResult runDpo(const TrainConfig& config, const RunOptions& options) {
             event["tokens_per_s"] =
                 session_s > 0.0 ? static_cast<double>(progress.tokens - tokens_before) / session_s : 0.0;
             event["elapsed_s"] = progress.elapsed_s;
+            event["world_size"] = parallel.worldSize();
             log.emit(event);
         }
         if (!eval_batches.empty() && config.eval_every_steps > 0 &&
             progress.step % config.eval_every_steps == 0 && progress.step < total_steps) {
-            log.emit(evalEvent(progress.step, evaluate(model, eval_batches, reference.eval, config.dpo)));
+            log.emit(evalEvent(progress.step,
+                               evaluate(model, eval_batches, reference.eval, config.dpo, parallel)));
         }
-        cancelled = options.cancel != nullptr && options.cancel->load() && progress.step < total_steps;
+        // Every rank stops at the same step when any of them was asked to.
+        const bool stop_requested = options.cancel != nullptr && options.cancel->load();
+        cancelled =
+            parallel.allReduceSum({stop_requested ? 1.0 : 0.0})[0] > 0.0 && progress.step < total_steps;
         const bool periodic = config.save_every_steps > 0 && progress.step % config.save_every_steps == 0 &&
                               progress.step < total_steps;
-        if (periodic || cancelled) {
+        if ((periodic || cancelled) && parallel.isMain()) {
             const std::string path =
                 saveCheckpoint(config, model.trainableParameters(), optimizer, generator, progress);
             log.emit({{"event", "checkpoint"}, {"step", progress.step}, {"path", path}});
@@ -509,10 +546,11 @@ RunResult runDpo(const TrainConfig& config, const RunOptions& options) {
         result.output = checkpointPath(config, progress.step);
     } else {
         if (!eval_batches.empty()) {
-            log.emit(evalEvent(progress.step, evaluate(model, eval_batches, reference.eval, config.dpo)));
+            log.emit(evalEvent(progress.step,
+                               evaluate(model, eval_batches, reference.eval, config.dpo, parallel)));
         }
         result.output = (fs::path(config.output_dir) / "final").string();
-        writeFinal(config, model, result.output);
+        if (parallel.isMain()) writeFinal(config, model, result.output);
     }
     log.emit({{"event", "done"},
               {"step", progress.step},

@@ -2,13 +2,14 @@
 
 #include "backend/common/atomic_file.h"
 #include "backend/common/errors.h"
+#include "backend/weights/lora_targets.h"
 #include "backend/weights/safetensors.h"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <set>
 
 namespace vietllm::train {
@@ -34,6 +35,20 @@ at::ScalarType sourceType(weights::DType dtype, const std::string& name, const s
             throw UserError(path + ": tensor '" + name + "' has dtype " + weights::dtypeName(dtype) +
                             "; adapters must be F32, F16 or BF16");
     }
+}
+
+// The PEFT module names that carry adapters in `model` (what adapter_config.json lists).
+std::vector<std::string> adaptedModules(const model::Transformer& model) {
+    std::vector<std::string> names;
+    std::vector<model::LayerWeights>& layers = const_cast<model::Transformer&>(model).layers();
+    for (const weights::LoraSite& site : weights::loraSites(model.config())) {
+        const model::LoraAdapter* adapter =
+            model::loraSlot(layers[static_cast<std::size_t>(site.layer)], site.role);
+        if (adapter->a.defined() && std::find(names.begin(), names.end(), site.module) == names.end()) {
+            names.push_back(site.module);
+        }
+    }
+    return names;
 }
 
 void createFolder(const std::string& dir) {
@@ -92,7 +107,7 @@ void writeAdapterFolder(const model::Transformer& model, const LoraConfig& lora,
     config["r"] = lora.rank;
     config["lora_alpha"] = lora.alpha;
     config["lora_dropout"] = lora.dropout;
-    config["target_modules"] = lora.target_modules;
+    config["target_modules"] = adaptedModules(model);
     config["bias"] = "none";
     config["fan_in_fan_out"] = false;
     config["inference_mode"] = true;
@@ -120,36 +135,39 @@ void loadAdapterFolder(model::Transformer& model, const std::string& adapter_dir
     const std::string weights_path = (fs::path(adapter_dir) / "adapter_model.safetensors").string();
     if (!fs::is_regular_file(weights_path)) throw UserError(weights_path + ": missing");
     const std::map<std::string, at::Tensor> tensors = readTensorFile(weights_path);
-    static const std::regex pattern(
-        R"(base_model\.model\.model\.layers\.(\d+)\.(self_attn|mlp)\.(\w+)\.lora_([AB])(\.default)?\.weight)");
     std::vector<model::LayerWeights>& layers = model.layers();
+    // Every name PEFT may use for an adapter of this model (with or without the ".default" part).
+    std::map<std::string, std::pair<const weights::LoraSite*, bool>> expected;  // name -> site, is A
+    const std::vector<weights::LoraSite> sites = weights::loraSites(model.config());
+    for (const weights::LoraSite& site : sites) {
+        for (const char* part : {"A", "B"}) {
+            const std::string prefix = "base_model.model." + site.path + ".lora_" + part;
+            expected[prefix + ".weight"] = {&site, part[0] == 'A'};
+            expected[prefix + ".default.weight"] = {&site, part[0] == 'A'};
+        }
+    }
     for (const auto& [name, tensor] : tensors) {
-        std::smatch match;
-        if (!std::regex_match(name, match, pattern)) {
-            throw UserError(weights_path + ": tensor '" + name +
-                            "' is not a LoRA weight of a supported module");
+        const auto found = expected.find(name);
+        if (found == expected.end()) {
+            throw UserError(weights_path + ": tensor '" + name + "' is not a LoRA weight of a " +
+                            model.config().model_type + " module (" +
+                            weights::loraModuleList(model.config()) + ")");
         }
-        const std::size_t layer = std::stoul(match[1].str());
+        const weights::LoraSite& site = *found->second.first;
         model::LoraAdapter* adapter =
-            layer < layers.size() ? model::loraSlot(layers[layer], match[3].str()) : nullptr;
-        if (adapter == nullptr) {
-            throw UserError(weights_path + ": tensor '" + name + "' names a layer or module the model lacks");
-        }
-        (match[4].str() == "A" ? adapter->a : adapter->b) = tensor;
+            model::loraSlot(layers[static_cast<std::size_t>(site.layer)], site.role);
+        (found->second.second ? adapter->a : adapter->b) = tensor;
         adapter->scaling = scaling;
     }
-    for (std::size_t index = 0; index < layers.size(); ++index) {
-        for (const std::string& module : model::loraModuleNames()) {
-            const model::LoraAdapter* adapter = model::loraSlot(layers[index], module);
-            if (adapter->a.defined() != adapter->b.defined() ||
-                (adapter->a.defined() &&
-                 (adapter->a.dim() != 2 || adapter->b.dim() != 2 ||
-                  adapter->b.size(1) != adapter->a.size(0) ||
-                  adapter->a.size(1) != model::projectionWeight(layers[index], module)->size(1) ||
-                  adapter->b.size(0) != model::projectionWeight(layers[index], module)->size(0)))) {
-                throw UserError(weights_path + ": layer " + std::to_string(index) + " " + module +
-                                ": lora_A and lora_B are missing one another or have mismatched shapes");
-            }
+    for (const weights::LoraSite& site : sites) {
+        const model::LoraAdapter* adapter =
+            model::loraSlot(layers[static_cast<std::size_t>(site.layer)], site.role);
+        if (adapter->a.defined() != adapter->b.defined() ||
+            (adapter->a.defined() &&
+             (adapter->a.dim() != 2 || adapter->b.dim() != 2 || adapter->b.size(1) != adapter->a.size(0) ||
+              adapter->a.size(1) != site.in || adapter->b.size(0) != site.out))) {
+            throw UserError(weights_path + ": " + site.path +
+                            ": lora_A and lora_B are missing one another or have mismatched shapes");
         }
     }
 }

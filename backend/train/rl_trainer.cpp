@@ -384,6 +384,7 @@ RunResult runRl(const TrainConfig& config, const RunOptions& options) {
     } else {
         policy.makeWeightsTrainable();
     }
+    policy.setGradientCheckpointing(config.gradient_checkpointing);
     std::vector<at::Tensor> parameters;
     std::int64_t trainable = 0;
     for (const model::NamedTensor& parameter : policy.trainableParameters()) {

@@ -4,6 +4,7 @@
 #include "backend/common/errors.h"
 #include "backend/model/transformer.h"
 #include "backend/tokenizer/tokenizer.h"
+#include "backend/train/distributed.h"
 #include "backend/train/model_files.h"
 #include "backend/train/preference_data.h"
 #include "backend/train/trainer_loop.h"
@@ -216,6 +217,7 @@ RewardRunResult runRewardModel(const TrainConfig& config, const RunOptions& opti
                         "' config given to the reward-model trainer (use \"method\": \"rm\")");
     }
     const std::vector<std::pair<std::int64_t, std::string>> existing = prepareRun(config, options);
+    DataParallel parallel(distributedEnvFromProcess(), distributedTimeout());
     const std::unique_ptr<tokenizer::Tokenizer> tokenizer = tokenizer::loadTokenizer(config.model_dir);
     const PreferenceSplit pairs = loadPreferenceSplit(config, *tokenizer);
     model::Transformer model(config.model_dir, at::kFloat);
@@ -227,21 +229,24 @@ RewardRunResult runRewardModel(const TrainConfig& config, const RunOptions& opti
     } else {
         model.makeWeightsTrainable();
     }
+    model.setGradientCheckpointing(config.gradient_checkpointing);
     std::vector<at::Tensor> parameters;
     std::int64_t trainable = 0;
     for (const model::NamedTensor& parameter : model.trainableParameters()) {
         parameters.push_back(parameter.tensor);
         trainable += parameter.tensor.numel();
     }
+    parallel.broadcastFromMain(parameters);
     const std::unique_ptr<torch::optim::AdamW> optimizer_owner = makeOptimizer(config, parameters);
     torch::optim::AdamW& optimizer = *optimizer_owner;
 
     std::error_code error;
     fs::create_directories(config.output_dir, error);
-    MetricsLog log(config.output_dir, options.on_event);
+    MetricsLog log(config.output_dir, options.on_event, parallel.isMain());
     PairStream stream(config, pairs.train);
-    const std::int64_t steps_per_epoch =
-        (stream.epochSize() + config.gradient_accumulation - 1) / config.gradient_accumulation;
+    // The global batch: rank r computes every world_size-th micro-batch of the single-process step.
+    const std::int64_t accumulation = config.gradient_accumulation * parallel.worldSize();
+    const std::int64_t steps_per_epoch = (stream.epochSize() + accumulation - 1) / accumulation;
     const std::int64_t total_steps =
         config.max_steps > 0 ? config.max_steps : steps_per_epoch * config.epochs;
     Progress progress;
@@ -256,6 +261,7 @@ RewardRunResult runRewardModel(const TrainConfig& config, const RunOptions& opti
               {"resumed_from_step",
                options.resume ? nlohmann::ordered_json(progress.step) : nlohmann::ordered_json()},
               {"time", isoTimeNow()},
+              {"world_size", parallel.worldSize()},
               {"pairs", pairs.train.size()},
               {"eval_pairs", pairs.eval.size()},
               {"dropped_pairs", pairs.dropped}});
@@ -266,10 +272,13 @@ RewardRunResult runRewardModel(const TrainConfig& config, const RunOptions& opti
     const std::int64_t tokens_before = progress.tokens;
     bool cancelled = false;
     while (progress.step < total_steps) {
+        if (parallel.worldSize() > 1) {
+            generator.set_current_seed(stepSeed(config.seed, progress.step, parallel.rank()));
+        }
         model.setDropoutGenerator(&generator);
         optimizer.zero_grad();
         std::vector<PairBatch> batches;
-        for (std::int64_t i = 0; i < config.gradient_accumulation; ++i) {
+        for (std::int64_t i = 0; i < accumulation; ++i) {
             if (progress.batch_index >= stream.epochSize()) {
                 if (config.max_steps == 0 && progress.epoch + 1 >= config.epochs) break;
                 ++progress.epoch;
@@ -280,18 +289,25 @@ RewardRunResult runRewardModel(const TrainConfig& config, const RunOptions& opti
         }
         if (batches.empty()) break;
         std::int64_t step_pairs = 0;
-        for (const PairBatch& batch : batches) step_pairs += batch.rows / 2;
-        double loss_total = 0.0;
-        double correct = 0.0;
-        double margin_total = 0.0;
         for (const PairBatch& batch : batches) {
-            const PairStats stats = pairStats(batchRewards(model, batch));
-            (stats.loss_sum / static_cast<double>(step_pairs)).backward();
-            loss_total += stats.loss_sum.item<double>();
-            correct += stats.correct;
-            margin_total += stats.margin_sum;
+            step_pairs += batch.rows / 2;
             progress.tokens += batch.token_count;
         }
+        double rank_loss = 0.0;
+        double rank_correct = 0.0;
+        double rank_margin = 0.0;
+        for (const std::size_t index : rankShare(batches.size(), parallel.rank(), parallel.worldSize())) {
+            const PairStats stats = pairStats(batchRewards(model, batches[index]));
+            (stats.loss_sum / static_cast<double>(step_pairs)).backward();
+            rank_loss += stats.loss_sum.item<double>();
+            rank_correct += stats.correct;
+            rank_margin += stats.margin_sum;
+        }
+        const std::vector<double> sums = parallel.allReduceSum({rank_loss, rank_correct, rank_margin});
+        const double loss_total = sums[0];
+        const double correct = sums[1];
+        const double margin_total = sums[2];
+        parallel.allReduceGradients(parameters);
         const double lr =
             config.optimizer.lr * learningRateFactor(config.schedule, progress.step, total_steps);
         setLearningRate(optimizer, lr);
@@ -316,16 +332,22 @@ RewardRunResult runRewardModel(const TrainConfig& config, const RunOptions& opti
                   session_s > 0.0 ? static_cast<double>(progress.tokens - tokens_before) / session_s : 0.0},
                  {"elapsed_s", progress.elapsed_s},
                  {"accuracy", correct / pair_count},
-                 {"margin", margin_total / pair_count}});
+                 {"margin", margin_total / pair_count},
+                 {"world_size", parallel.worldSize()}});
         }
+        // Evaluation runs on rank 0 alone; the others wait for it at the next step's all-reduce.
         if (!pairs.eval.empty() && config.eval_every_steps > 0 &&
-            progress.step % config.eval_every_steps == 0 && progress.step < total_steps) {
+            progress.step % config.eval_every_steps == 0 && progress.step < total_steps &&
+            parallel.isMain()) {
             log.emit(evalEvent(progress.step, evaluatePairs(model, pairs.eval, config.micro_batch_size)));
         }
-        cancelled = options.cancel != nullptr && options.cancel->load() && progress.step < total_steps;
+        // Every rank stops at the same step when any of them was asked to.
+        const bool stop_requested = options.cancel != nullptr && options.cancel->load();
+        cancelled =
+            parallel.allReduceSum({stop_requested ? 1.0 : 0.0})[0] > 0.0 && progress.step < total_steps;
         const bool periodic = config.save_every_steps > 0 && progress.step % config.save_every_steps == 0 &&
                               progress.step < total_steps;
-        if (periodic || cancelled) {
+        if ((periodic || cancelled) && parallel.isMain()) {
             const std::string path =
                 saveCheckpoint(config, model.trainableParameters(), optimizer, generator, progress);
             log.emit({{"event", "checkpoint"}, {"step", progress.step}, {"path", path}});
@@ -337,7 +359,7 @@ RewardRunResult runRewardModel(const TrainConfig& config, const RunOptions& opti
     result.run.cancelled = cancelled;
     if (cancelled) {
         result.run.output = checkpointPath(config, progress.step);
-    } else {
+    } else if (parallel.isMain()) {
         if (!pairs.eval.empty()) {
             const Evaluation evaluation = evaluatePairs(model, pairs.eval, config.micro_batch_size);
             log.emit(evalEvent(progress.step, evaluation));

@@ -3,6 +3,7 @@
 #include "backend/common/errors.h"
 #include "backend/model/transformer.h"
 #include "backend/tokenizer/tokenizer.h"
+#include "backend/train/distributed.h"
 #include "backend/train/model_files.h"
 #include "backend/train/sft_data.h"
 #include "backend/train/trainer_loop.h"
@@ -92,22 +93,25 @@ private:
     std::int64_t m_planned_epoch = -1;
 };
 
-std::int64_t totalSteps(const TrainConfig& config, BatchStream& stream) {
+// `accumulation`: micro-batches per optimizer step over all data-parallel ranks.
+std::int64_t totalSteps(const TrainConfig& config, BatchStream& stream, std::int64_t accumulation) {
     if (config.max_steps > 0) return config.max_steps;
     std::int64_t steps = 0;
     for (std::int64_t epoch = 0; epoch < config.epochs; ++epoch) {
         const std::int64_t size = stream.epochSize(epoch);
-        steps += (size + config.gradient_accumulation - 1) / config.gradient_accumulation;
+        steps += (size + accumulation - 1) / accumulation;
     }
     return steps;
 }
 
 // Summed cross-entropy of a micro-batch's supervised positions.
 at::Tensor lossSum(const model::Transformer& model, const MicroBatch& batch) {
-    const at::Tensor logits = model.forwardPacked(longTensor(batch.ids, batch.rows, batch.length),
-                                                  longTensor(batch.positions, batch.rows, batch.length),
-                                                  longTensor(batch.documents, batch.rows, batch.length));
-    const at::Tensor labels = longTensor(batch.labels, batch.rows, batch.length).view({-1});
+    const at::Device device = model.device();
+    const at::Tensor logits =
+        model.forwardPacked(longTensor(batch.ids, batch.rows, batch.length, device),
+                            longTensor(batch.positions, batch.rows, batch.length, device),
+                            longTensor(batch.documents, batch.rows, batch.length, device));
+    const at::Tensor labels = longTensor(batch.labels, batch.rows, batch.length, device).view({-1});
     return at::cross_entropy_loss(logits.view({-1, logits.size(-1)}), labels, {}, at::Reduction::Sum,
                                   kIgnoreLabel);
 }
@@ -121,6 +125,20 @@ double evaluate(const model::Transformer& model, const std::vector<MicroBatch>& 
         labels += batch.label_count;
     }
     return labels > 0 ? total / static_cast<double>(labels) : std::nan("");
+}
+
+// evaluate() with the batches shared out between the data-parallel ranks (every rank calls it).
+double evaluateShared(const model::Transformer& model, const std::vector<MicroBatch>& batches,
+                      DataParallel& parallel) {
+    at::NoGradGuard no_grad;
+    double total = 0.0;
+    double labels = 0.0;
+    for (const std::size_t index : rankShare(batches.size(), parallel.rank(), parallel.worldSize())) {
+        total += lossSum(model, batches[index]).item<double>();
+        labels += static_cast<double>(batches[index].label_count);
+    }
+    const std::vector<double> sums = parallel.allReduceSum({total, labels});
+    return sums[1] > 0.0 ? sums[0] / sums[1] : std::nan("");
 }
 
 }  // namespace
@@ -146,9 +164,11 @@ double learningRateFactor(const ScheduleConfig& schedule, std::int64_t step, std
 
 RunResult runSft(const TrainConfig& config, const RunOptions& options) {
     const std::vector<std::pair<std::int64_t, std::string>> existing = prepareRun(config, options);
+    DataParallel parallel(distributedEnvFromProcess(), distributedTimeout());
+    const at::Device device = runDevice(config, parallel.localRank());
     const std::unique_ptr<tokenizer::Tokenizer> tokenizer = tokenizer::loadTokenizer(config.model_dir);
     const Dataset dataset = loadDataset(config, *tokenizer);
-    model::Transformer model(config.model_dir, at::kFloat);
+    model::Transformer model(config.model_dir, baseWeightsDtype(config));
     at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(config.seed);
     if (config.lora) {
         model.addLora(config.lora->target_modules, config.lora->rank, config.lora->alpha,
@@ -156,20 +176,27 @@ RunResult runSft(const TrainConfig& config, const RunOptions& options) {
     } else {
         model.makeWeightsTrainable();
     }
+    model.setGradientCheckpointing(config.gradient_checkpointing);
+    // Adapters are drawn on the CPU (the same on every device), then everything moves at once.
+    model.moveTo(device);
+    generator = runGenerator(generator, device, config.seed);
     std::vector<at::Tensor> parameters;
     std::int64_t trainable = 0;
     for (const model::NamedTensor& parameter : model.trainableParameters()) {
         parameters.push_back(parameter.tensor);
         trainable += parameter.tensor.numel();
     }
+    parallel.broadcastFromMain(parameters);
     const std::unique_ptr<torch::optim::AdamW> optimizer_owner = makeOptimizer(config, parameters);
     torch::optim::AdamW& optimizer = *optimizer_owner;
 
     std::error_code error;
     fs::create_directories(config.output_dir, error);
-    MetricsLog log(config.output_dir, options.on_event);
+    MetricsLog log(config.output_dir, options.on_event, parallel.isMain());
     BatchStream stream(config, dataset.train);
-    const std::int64_t total_steps = totalSteps(config, stream);
+    // The global batch: rank r computes every world_size-th micro-batch of the single-process step.
+    const std::int64_t accumulation = config.gradient_accumulation * parallel.worldSize();
+    const std::int64_t total_steps = totalSteps(config, stream, accumulation);
     Progress progress;
     if (options.resume) {
         progress = loadCheckpoint(existing.back().second, model.trainableParameters(), optimizer, generator);
@@ -183,18 +210,22 @@ RunResult runSft(const TrainConfig& config, const RunOptions& options) {
               {"trainable_parameters", trainable},
               {"resumed_from_step",
                options.resume ? nlohmann::ordered_json(progress.step) : nlohmann::ordered_json()},
+              {"world_size", parallel.worldSize()},
               {"time", isoTimeNow()}});
 
-    const AutocastScope autocast(config.dtype == TrainDType::BFloat16);
+    const AutocastScope autocast(config.dtype == TrainDType::BFloat16, device.type());
+    ThroughputMeter meter(config, model.config(), device, parallel.worldSize());
     const Clock::time_point session_start = Clock::now();
     const double elapsed_before = progress.elapsed_s;
     const std::int64_t tokens_before = progress.tokens;
     bool cancelled = false;
     while (progress.step < total_steps) {
+        if (parallel.worldSize() > 1)
+            generator.set_current_seed(stepSeed(config.seed, progress.step, parallel.rank()));
         model.setDropoutGenerator(&generator);
         optimizer.zero_grad();
         std::vector<const MicroBatch*> batches;
-        for (std::int64_t i = 0; i < config.gradient_accumulation; ++i) {
+        for (std::int64_t i = 0; i < accumulation; ++i) {
             if (progress.batch_index >= stream.epochSize(progress.epoch)) {
                 if (config.max_steps == 0 && progress.epoch + 1 >= config.epochs) break;
                 ++progress.epoch;
@@ -204,15 +235,22 @@ RunResult runSft(const TrainConfig& config, const RunOptions& options) {
             batches.push_back(&stream.at(progress.epoch, progress.batch_index++));
         }
         if (batches.empty()) break;
+        // Every rank plans the whole step, so the normalisation (supervised tokens of the global
+        // step) and the token count need no communication; only the loss sum and gradients do.
         std::int64_t labels = 0;
-        for (const MicroBatch* batch : batches) labels += batch->label_count;
-        double loss_total = 0.0;
         for (const MicroBatch* batch : batches) {
-            const at::Tensor loss = lossSum(model, *batch);
-            (loss / static_cast<double>(std::max<std::int64_t>(1, labels))).backward();
-            loss_total += loss.item<double>();
+            labels += batch->label_count;
             progress.tokens += batch->token_count;
+            meter.count(batch->token_count, batch->length);
         }
+        double rank_loss = 0.0;
+        for (const std::size_t index : rankShare(batches.size(), parallel.rank(), parallel.worldSize())) {
+            const at::Tensor loss = lossSum(model, *batches[index]);
+            (loss / static_cast<double>(std::max<std::int64_t>(1, labels))).backward();
+            rank_loss += loss.item<double>();
+        }
+        const double loss_total = parallel.allReduceSum({rank_loss})[0];
+        parallel.allReduceGradients(parameters);
         const double lr =
             config.optimizer.lr * learningRateFactor(config.schedule, progress.step, total_steps);
         setLearningRate(optimizer, lr);
@@ -224,28 +262,35 @@ RunResult runSft(const TrainConfig& config, const RunOptions& options) {
         progress.elapsed_s = elapsed_before + session_s;
         if (progress.step % config.log_every_steps == 0 || progress.step == total_steps) {
             const std::int64_t size = std::max<std::int64_t>(1, stream.epochSize(progress.epoch));
-            log.emit(
-                {{"event", "step"},
-                 {"step", progress.step},
-                 {"epoch", static_cast<double>(progress.epoch) +
-                               static_cast<double>(progress.batch_index) / static_cast<double>(size)},
-                 {"loss", loss_total / static_cast<double>(std::max<std::int64_t>(1, labels))},
-                 {"lr", lr},
-                 {"grad_norm", grad_norm},
-                 {"tokens", progress.tokens},
-                 {"tokens_per_s",
-                  session_s > 0.0 ? static_cast<double>(progress.tokens - tokens_before) / session_s : 0.0},
-                 {"elapsed_s", progress.elapsed_s}});
+            nlohmann::ordered_json step_event = {
+                {"event", "step"},
+                {"step", progress.step},
+                {"epoch", static_cast<double>(progress.epoch) +
+                              static_cast<double>(progress.batch_index) / static_cast<double>(size)},
+                {"loss", loss_total / static_cast<double>(std::max<std::int64_t>(1, labels))},
+                {"lr", lr},
+                {"grad_norm", grad_norm},
+                {"tokens", progress.tokens},
+                {"tokens_per_s",
+                 session_s > 0.0 ? static_cast<double>(progress.tokens - tokens_before) / session_s : 0.0},
+                {"elapsed_s", progress.elapsed_s},
+                {"world_size", parallel.worldSize()}};
+            meter.annotate(step_event, session_s);
+            log.emit(step_event);
         }
         if (!eval_batches.empty() && config.eval_every_steps > 0 &&
             progress.step % config.eval_every_steps == 0 && progress.step < total_steps) {
-            log.emit(
-                {{"event", "eval"}, {"step", progress.step}, {"eval_loss", evaluate(model, eval_batches)}});
+            log.emit({{"event", "eval"},
+                      {"step", progress.step},
+                      {"eval_loss", evaluateShared(model, eval_batches, parallel)}});
         }
-        cancelled = options.cancel != nullptr && options.cancel->load() && progress.step < total_steps;
+        // Every rank stops at the same step when any of them was asked to.
+        const bool stop_requested = options.cancel != nullptr && options.cancel->load();
+        cancelled =
+            parallel.allReduceSum({stop_requested ? 1.0 : 0.0})[0] > 0.0 && progress.step < total_steps;
         const bool periodic = config.save_every_steps > 0 && progress.step % config.save_every_steps == 0 &&
                               progress.step < total_steps;
-        if (periodic || cancelled) {
+        if ((periodic || cancelled) && parallel.isMain()) {
             const std::string path =
                 saveCheckpoint(config, model.trainableParameters(), optimizer, generator, progress);
             log.emit({{"event", "checkpoint"}, {"step", progress.step}, {"path", path}});
@@ -259,11 +304,12 @@ RunResult runSft(const TrainConfig& config, const RunOptions& options) {
         result.output = checkpointPath(config, progress.step);
     } else {
         if (!eval_batches.empty()) {
-            log.emit(
-                {{"event", "eval"}, {"step", progress.step}, {"eval_loss", evaluate(model, eval_batches)}});
+            log.emit({{"event", "eval"},
+                      {"step", progress.step},
+                      {"eval_loss", evaluateShared(model, eval_batches, parallel)}});
         }
         result.output = (fs::path(config.output_dir) / "final").string();
-        writeFinal(config, model, result.output);
+        if (parallel.isMain()) writeFinal(config, model, result.output);
     }
     log.emit({{"event", "done"},
               {"step", progress.step},

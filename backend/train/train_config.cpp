@@ -3,6 +3,7 @@
 #include "backend/common/errors.h"
 #include "backend/data/formats.h"
 #include "backend/runs/training_presets.h"
+#include "backend/weights/lora_targets.h"
 #include "backend/weights/model_config.h"
 #include "backend/weights/tensor_layout.h"
 
@@ -19,26 +20,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-// Module names a LoRA adapter can target, with their [out, in] sizes, for the families whose
-// Hugging Face names PEFT uses as is (separate q/k/v/o and gate/up/down projections).
-std::map<std::string, std::pair<std::int64_t, std::int64_t>> loraModuleShapes(
-    const weights::ModelConfig& model) {
-    const std::int64_t q = model.num_heads * model.head_dim;
-    const std::int64_t kv = model.num_kv_heads * model.head_dim;
-    return {{"q_proj", {q, model.hidden_size}},
-            {"k_proj", {kv, model.hidden_size}},
-            {"v_proj", {kv, model.hidden_size}},
-            {"o_proj", {model.hidden_size, q}},
-            {"gate_proj", {model.intermediate_size, model.hidden_size}},
-            {"up_proj", {model.intermediate_size, model.hidden_size}},
-            {"down_proj", {model.hidden_size, model.intermediate_size}}};
-}
-
-bool supportsLora(weights::Architecture architecture) {
-    return architecture == weights::Architecture::Llama || architecture == weights::Architecture::Mistral ||
-           architecture == weights::Architecture::Qwen2;
-}
 
 // Reads one JSON object's keys against a fixed set, so that a typo is an error, not a silent default.
 class ObjectReader {
@@ -272,15 +253,7 @@ std::int64_t countLayoutParameters(const weights::ModelConfig& model) {
 }
 
 std::int64_t loraParameters(const LoraConfig& lora, const weights::ModelConfig& model) {
-    const auto shapes = loraModuleShapes(model);
-    std::int64_t total = 0;
-    for (const std::string& module : lora.target_modules) {
-        const auto found = shapes.find(module);
-        if (found != shapes.end()) {
-            total += lora.rank * (found->second.first + found->second.second) * model.num_layers;
-        }
-    }
-    return total;
+    return weights::countLoraParameters(model, lora.rank, lora.target_modules);
 }
 
 std::int64_t availableMemoryBytes() {
@@ -339,6 +312,7 @@ TrainConfig parseTrainConfig(const json& value, const std::string& source) {
     config.lora = parseLora(reader, source);
     reader.integer("max_seq_len", config.max_seq_len, 8);
     reader.boolean("packing", config.packing);
+    reader.boolean("gradient_checkpointing", config.gradient_checkpointing);
     reader.integer("micro_batch_size", config.micro_batch_size, 1);
     reader.integer("gradient_accumulation", config.gradient_accumulation, 1);
     reader.integer("epochs", config.epochs, 1);
@@ -360,10 +334,15 @@ TrainConfig parseTrainConfig(const json& value, const std::string& source) {
             config.device = TrainDevice::Cpu;
         } else if (*device == "cuda") {
             config.device = TrainDevice::Cuda;
+        } else if (device->compare(0, 5, "cuda:") == 0 && device->size() > 5 && device->size() <= 8 &&
+                   device->find_first_not_of("0123456789", 5) == std::string::npos) {
+            config.device = TrainDevice::Cuda;
+            config.device_index = std::stoi(device->substr(5));
         } else {
-            reader.fail("$.device", "must be cpu or cuda");
+            reader.fail("$.device", "must be cpu, cuda or cuda:N");
         }
     }
+    reader.number("peak_tflops", config.peak_tflops, 0.0, 1e6);
     std::int64_t seed = static_cast<std::int64_t>(config.seed);
     reader.integer("seed", seed, 0);
     config.seed = static_cast<std::uint64_t>(seed);
@@ -401,15 +380,14 @@ nlohmann::ordered_json TrainConfig::toJson() const {
                    {"format", data.format}};
     out["template"] = chat_template;
     if (lora) {
-        out["lora"] = {{"rank", lora->rank},
-                       {"alpha", lora->alpha},
-                       {"dropout", lora->dropout},
-                       {"target_modules", lora->target_modules}};
+        out["lora"] = {{"rank", lora->rank}, {"alpha", lora->alpha}, {"dropout", lora->dropout}};
+        if (!lora->target_modules.empty()) out["lora"]["target_modules"] = lora->target_modules;
     } else {
         out["lora"] = nullptr;
     }
     out["max_seq_len"] = max_seq_len;
     out["packing"] = packing;
+    out["gradient_checkpointing"] = gradient_checkpointing;
     out["micro_batch_size"] = micro_batch_size;
     out["gradient_accumulation"] = gradient_accumulation;
     out["epochs"] = epochs;
@@ -424,7 +402,10 @@ nlohmann::ordered_json TrainConfig::toJson() const {
                        {"min_lr_ratio", schedule.min_lr_ratio}};
     out["max_grad_norm"] = max_grad_norm;
     out["dtype"] = dtype == TrainDType::BFloat16 ? "bf16" : "fp32";
-    out["device"] = device == TrainDevice::Cuda ? "cuda" : "cpu";
+    out["device"] = device == TrainDevice::Cpu ? "cpu"
+                    : device_index >= 0        ? "cuda:" + std::to_string(device_index)
+                                               : "cuda";
+    out["peak_tflops"] = peak_tflops;
     out["seed"] = seed;
     out["log_every_steps"] = log_every_steps;
     out["eval_every_steps"] = eval_every_steps;
@@ -454,6 +435,11 @@ nlohmann::ordered_json MemoryEstimate::toJson() const {
             {"fits", available_bytes == 0 || total_bytes <= available_bytes}};
 }
 
+std::string runDeviceName(const TrainConfig& config, int local_rank) {
+    if (config.device != TrainDevice::Cuda) return "cpu";
+    return "cuda:" + std::to_string(config.device_index >= 0 ? config.device_index : local_rank);
+}
+
 std::int64_t trainableParameterCount(const TrainConfig& config) {
     const weights::ModelConfig model = weights::loadModelConfig(config.model_dir);
     return config.lora ? loraParameters(*config.lora, model) : countLayoutParameters(model);
@@ -475,8 +461,20 @@ MemoryEstimate estimateMemory(const TrainConfig& config) {
     shape.max_seq_len = static_cast<int>(config.max_seq_len);
     shape.compute_bytes = runs::trainingComputeBytes(config.device == TrainDevice::Cuda ? "cuda" : "cpu",
                                                      config.dtype == TrainDType::BFloat16 ? "bf16" : "fp32");
-    shape.sequences_per_example =
-        config.method == Method::Dpo || config.method == Method::RewardModel ? 2 : 1;
+    shape.activation_checkpointing = config.gradient_checkpointing;
+    shape.sequences_per_example = config.method == Method::Dpo || config.method == Method::RewardModel ? 2
+                                  : config.method == Method::Rl
+                                      ? static_cast<int>(config.rl.samples_per_prompt)
+                                      : 1;
+    shape.score_head = config.method == Method::RewardModel;
+    if (config.method == Method::Rl) {
+        shape.frozen_reference = true;
+        // checkTrainConfig names a missing reward model; the estimate alone leaves it out.
+        if (fs::is_regular_file(fs::path(config.rl.reward_model_dir) / "config.json")) {
+            shape.reward_model_parameters =
+                runs::countParameters(weights::loadModelConfig(config.rl.reward_model_dir));
+        }
+    }
     const runs::MemoryEstimate bytes = runs::estimateTrainingMemory(model, shape);
     estimate.weights_bytes = bytes.weights_bytes;
     estimate.gradients_bytes = bytes.gradients_bytes;
@@ -520,16 +518,13 @@ MemoryEstimate checkTrainConfig(const TrainConfig& config) {
                         "' is not a model folder (no config.json)");
     }
     if (config.lora) {
-        if (!supportsLora(model.architecture)) {
-            throw UserError(source + ": $.lora: LoRA supports llama, mistral and qwen2 models; '" +
-                            model.model_type + "' needs full fine-tuning (\"lora\": null)");
-        }
-        const auto shapes = loraModuleShapes(model);
+        const std::vector<std::string> names = weights::loraModuleNames(model);
         for (std::size_t i = 0; i < config.lora->target_modules.size(); ++i) {
-            if (shapes.count(config.lora->target_modules[i]) == 0) {
+            const std::string& module = config.lora->target_modules[i];
+            if (std::find(names.begin(), names.end(), module) == names.end()) {
                 throw UserError(source + ": $.lora.target_modules[" + std::to_string(i) +
-                                "]: unknown module '" + config.lora->target_modules[i] +
-                                "' (q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj)");
+                                "]: unknown module '" + module + "' for a " + model.model_type + " model (" +
+                                weights::loraModuleList(model) + ")");
             }
         }
     }

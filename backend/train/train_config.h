@@ -36,8 +36,8 @@ struct LoraConfig {
     std::int64_t rank = 16;
     double alpha = 32.0;
     double dropout = 0.05;
-    std::vector<std::string> target_modules = {"q_proj",    "k_proj",  "v_proj",   "o_proj",
-                                               "gate_proj", "up_proj", "down_proj"};
+    /// PEFT module names of the model's family; empty (the key left out): all its linear layers.
+    std::vector<std::string> target_modules;
 };
 
 struct OptimizerConfig {
@@ -83,6 +83,7 @@ struct TrainConfig {
     std::optional<LoraConfig> lora;  ///< absent: full fine-tuning
     std::int64_t max_seq_len = 2048;
     bool packing = true;
+    bool gradient_checkpointing = false;  ///< recompute each block in backward instead of storing it
     std::int64_t micro_batch_size = 4;
     std::int64_t gradient_accumulation = 4;
     std::int64_t epochs = 1;
@@ -92,6 +93,8 @@ struct TrainConfig {
     double max_grad_norm = 1.0;  ///< <= 0 disables clipping (the norm is still reported)
     TrainDType dtype = TrainDType::Float32;
     TrainDevice device = TrainDevice::Cpu;
+    int device_index = -1;     ///< "cuda:N": N; -1: plain "cuda" (LOCAL_RANK's GPU) or the CPU
+    double peak_tflops = 0.0;  ///< the device's peak for MFU; 0: from the device name (known GPUs)
     std::uint64_t seed = 42;
     std::int64_t log_every_steps = 1;
     std::int64_t eval_every_steps = 50;   ///< 0: evaluate only at the end
@@ -135,6 +138,11 @@ MemoryEstimate estimateMemory(const TrainConfig& config);
 /// exist, LoRA targets exist for the architecture, and the estimate fits the available memory.
 /// Returns the estimate; throws UserError naming the config file and JSON path otherwise.
 MemoryEstimate checkTrainConfig(const TrainConfig& config);
+
+/// The device a run computes on, by name: "cpu", or "cuda:N" for "cuda:N" and for plain "cuda" the
+/// GPU of torchrun's LOCAL_RANK (`local_rank`: one GPU per process). Whether that GPU is visible is
+/// the engine's check (train::runDevice).
+std::string runDeviceName(const TrainConfig& config, int local_rank);
 
 /// The trainable parameter count of `config`'s model (all of them, or the LoRA adapters').
 std::int64_t trainableParameterCount(const TrainConfig& config);

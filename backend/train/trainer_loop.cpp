@@ -2,12 +2,20 @@
 
 #include "backend/common/atomic_file.h"
 #include "backend/common/errors.h"
+#include "backend/runs/training_flops.h"
 #include "backend/train/model_files.h"
 
+#ifdef VIETLLM_WITH_CUDA
+#include "backend/cuda/device_stats.h"
+#endif
+
+#include <ATen/Context.h>
 #include <ATen/Parallel.h>
 #include <ATen/autocast_mode.h>
+#include <torch/cuda.h>
 #include <torch/nn/utils/clip_grad.h>
 #include <torch/serialize.h>
+#include <torch/version.h>
 
 #include <algorithm>
 #include <ctime>
@@ -22,6 +30,44 @@ namespace fs = std::filesystem;
 
 constexpr const char* kStateFile = "trainer_state.json";
 
+// The rng.pt entry of a generator: runs on the CPU keep the name checkpoints have always used.
+std::string generatorKey(const at::Generator& generator) {
+    return generator.device().is_cuda() ? "cuda_generator" : "cpu_generator";
+}
+
+// torch 2.4 replaced the per-backend autocast setters with ones taking the device type.
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+void setAutocast(at::DeviceType device_type, bool enabled) {
+    if (enabled) at::autocast::set_autocast_dtype(device_type, at::kBFloat16);
+    at::autocast::set_autocast_enabled(device_type, enabled);
+}
+#else
+void setAutocast(at::DeviceType device_type, bool enabled) {
+    if (device_type == at::kCUDA) {
+        if (enabled) at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+        at::autocast::set_enabled(enabled);
+    } else {
+        if (enabled) at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+        at::autocast::set_cpu_enabled(enabled);
+    }
+}
+#endif
+
+// Peak resident set (VmHWM) of this process in bytes, 0 when /proc does not say.
+std::int64_t peakResidentBytes() {
+    std::ifstream status("/proc/self/status");
+    std::string key;
+    while (status >> key) {
+        if (key == "VmHWM:") {
+            std::int64_t kib = 0;
+            status >> kib;
+            return kib * 1024;
+        }
+        status.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
+    }
+    return 0;
+}
+
 }  // namespace
 
 std::string isoTimeNow() {
@@ -33,33 +79,107 @@ std::string isoTimeNow() {
     return text;
 }
 
-MetricsLog::MetricsLog(const std::string& output_dir, EventSink sink)
-    : m_file((fs::path(output_dir) / "metrics.jsonl").string(), std::ios::app), m_sink(std::move(sink)) {
+MetricsLog::MetricsLog(const std::string& output_dir, EventSink sink, bool enabled)
+    : m_sink(std::move(sink)), m_enabled(enabled) {
+    if (!m_enabled) return;
+    m_file.open((fs::path(output_dir) / "metrics.jsonl").string(), std::ios::app);
     if (!m_file) throw UserError(output_dir + "/metrics.jsonl: cannot open for writing");
 }
 
 void MetricsLog::emit(const nlohmann::ordered_json& event) {
+    if (!m_enabled) return;
     m_file << event.dump() << "\n";
     m_file.flush();
     if (m_sink) m_sink(event);
 }
 
-// libtorch 1.13 names for CPU autocast.
-AutocastScope::AutocastScope(bool enabled) : m_enabled(enabled) {
+AutocastScope::AutocastScope(bool enabled, at::DeviceType device_type)
+    : m_enabled(enabled), m_device_type(device_type) {
     if (!m_enabled) return;
-    at::autocast::set_cpu_enabled(true);
-    at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+    // The cache keeps the bf16 copy of every fp32 leaf weight until autocast is left; optimizer
+    // steps inside the scope update those weights in place, so cached copies would go stale.
+    m_cache_was_enabled = at::autocast::is_autocast_cache_enabled();
+    at::autocast::set_autocast_cache_enabled(false);
+    setAutocast(m_device_type, true);
 }
 
 AutocastScope::~AutocastScope() {
     if (!m_enabled) return;
+    setAutocast(m_device_type, false);
     at::autocast::clear_cache();
-    at::autocast::set_cpu_enabled(false);
+    at::autocast::set_autocast_cache_enabled(m_cache_was_enabled);
 }
 
-at::Tensor longTensor(const std::vector<std::int64_t>& values, std::int64_t rows, std::int64_t length) {
-    return at::tensor(at::ArrayRef<std::int64_t>(values), at::TensorOptions().dtype(at::kLong))
-        .view({rows, length});
+at::Device runDevice(const TrainConfig& config, int local_rank) {
+    const std::string name = runDeviceName(config, local_rank);
+    if (config.device != TrainDevice::Cuda) return at::kCPU;
+    const int index = std::stoi(name.substr(5));
+    if (!torch::cuda::is_available()) {
+        throw UserError(config.source + ": $.device: " + name +
+                        ": no CUDA device is visible to this process (this libtorch has no CUDA, no "
+                        "driver found a GPU, or CUDA_VISIBLE_DEVICES hides them); use \"cpu\"");
+    }
+    const auto count = static_cast<int>(torch::cuda::device_count());
+    if (index >= count) {
+        throw UserError(config.source + ": $.device: " + name + ": only " + std::to_string(count) +
+                        " CUDA device(s) are visible (cuda:0 to cuda:" + std::to_string(count - 1) + ")");
+    }
+    return at::Device(at::kCUDA, static_cast<at::DeviceIndex>(index));
+}
+
+at::ScalarType baseWeightsDtype(const TrainConfig& config) {
+    return config.lora && config.dtype == TrainDType::BFloat16 ? at::kBFloat16 : at::kFloat;
+}
+
+at::Generator runGenerator(const at::Generator& cpu_generator, const at::Device& device, std::uint64_t seed) {
+    if (device.is_cpu()) return cpu_generator;
+    // A copy of the device's default generator, so the run's draws leave the global one alone.
+    at::Generator generator = at::globalContext().defaultGenerator(device).clone();
+    generator.set_current_seed(seed);
+    return generator;
+}
+
+ThroughputMeter::ThroughputMeter(const TrainConfig& config, const weights::ModelConfig& model,
+                                 const at::Device& device, int world_size)
+    : m_model(model),
+      m_lora(config.lora.has_value()),
+      m_device(device),
+      m_world_size(std::max(1, world_size)) {
+    m_peak_flops = config.peak_tflops * 1e12;
+    if (device.is_cuda()) {
+#ifdef VIETLLM_WITH_CUDA
+        if (m_peak_flops <= 0.0) m_peak_flops = runs::peakBf16Flops(cuda::deviceName(device.index()));
+        cuda::resetPeakAllocatedBytes(device.index());
+#endif
+    } else {
+        // Writing 5 to clear_refs resets VmHWM (Linux 4.0+), so the peak is this run's.
+        std::ofstream("/proc/self/clear_refs") << "5";
+    }
+}
+
+void ThroughputMeter::count(std::int64_t real_tokens, std::int64_t row_length) {
+    m_flops += static_cast<double>(real_tokens) * runs::trainingFlopsPerToken(m_model, row_length, m_lora);
+}
+
+void ThroughputMeter::annotate(nlohmann::ordered_json& event, double session_s) const {
+    const double per_device = session_s > 0.0 ? m_flops / session_s / static_cast<double>(m_world_size) : 0.0;
+    event["model_tflops"] = per_device / 1e12;
+    if (m_peak_flops > 0.0) event["mfu"] = per_device / m_peak_flops;
+    if (m_device.is_cpu()) {
+        event["peak_memory_bytes"] = peakResidentBytes();
+    } else {
+#ifdef VIETLLM_WITH_CUDA
+        event["peak_memory_bytes"] = cuda::peakAllocatedBytes(m_device.index());
+#endif
+    }
+}
+
+at::Tensor longTensor(const std::vector<std::int64_t>& values, std::int64_t rows, std::int64_t length,
+                      const at::Device& device) {
+    const at::Tensor host =
+        at::tensor(at::ArrayRef<std::int64_t>(values), at::TensorOptions().dtype(at::kLong))
+            .view({rows, length});
+    return device.is_cpu() ? host : host.to(device);
 }
 
 std::string checkpointPath(const TrainConfig& config, std::int64_t step) {
@@ -86,9 +206,9 @@ std::vector<std::pair<std::int64_t, std::string>> listCheckpoints(const std::str
 std::vector<std::pair<std::int64_t, std::string>> prepareRun(const TrainConfig& config,
                                                              const RunOptions& options) {
     checkTrainConfig(config);
-    if (config.device == TrainDevice::Cuda) {
-        throw UserError(config.source +
-                        ": $.device: training on cuda is not available in this build; use \"cpu\"");
+    if (config.device == TrainDevice::Cuda && config.method != Method::Sft) {
+        throw UserError(config.source + ": $.device: cuda: " + methodName(config.method) +
+                        " training runs on the CPU in this version (sft runs on cuda); use \"cpu\"");
     }
     std::vector<std::pair<std::int64_t, std::string>> existing = listCheckpoints(config.output_dir);
     if (options.resume && existing.empty()) {
@@ -137,7 +257,7 @@ std::string saveCheckpoint(const TrainConfig& config, const std::vector<model::N
     writeTensorFile((fs::path(partial) / "trainable.safetensors").string(), trainable);
     torch::save(optimizer, (fs::path(partial) / "optimizer.pt").string());
     torch::serialize::OutputArchive rng;
-    rng.write("cpu_generator", generator.get_state());
+    rng.write(generatorKey(generator), generator.get_state());
     rng.save_to((fs::path(partial) / "rng.pt").string());
     nlohmann::ordered_json state;
     state["step"] = progress.step;
@@ -187,11 +307,18 @@ Progress loadCheckpoint(const std::string& path, const std::vector<model::NamedT
         }
         parameter.tensor.copy_(found->second);
     }
-    torch::load(optimizer, (fs::path(path) / "optimizer.pt").string());
+    const at::Device device = trainable.empty() ? at::Device(at::kCPU) : trainable.front().tensor.device();
+    torch::serialize::InputArchive optimizer_archive;
+    optimizer_archive.load_from((fs::path(path) / "optimizer.pt").string(), device);
+    optimizer.load(optimizer_archive);
     torch::serialize::InputArchive rng;
     rng.load_from((fs::path(path) / "rng.pt").string());
     at::Tensor generator_state;
-    rng.read("cpu_generator", generator_state);
+    if (!rng.try_read(generatorKey(generator), generator_state)) {
+        throw UserError(path +
+                        "/rng.pt: written by a run on another kind of device; resume it with the "
+                        "\"device\" that wrote it");
+    }
     generator.set_state(generator_state);
     return progress;
 }

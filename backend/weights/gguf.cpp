@@ -4,11 +4,6 @@
 #include "backend/common/errors.h"
 #include "backend/weights/float_codec.h"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -562,40 +557,10 @@ GgufContents parseGguf(const std::uint8_t* data, std::size_t size, const std::st
     return contents;
 }
 
-GgufFile::GgufFile(std::string path) : m_path(std::move(path)) {
-    const int fd = ::open(m_path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        throw UserError(m_path + ": cannot open GGUF file");
-    }
-    struct stat info {};
-    if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
-        ::close(fd);
-        throw UserError(m_path + ": not a regular file");
-    }
-    m_mapped_size = static_cast<std::size_t>(info.st_size);
-    if (m_mapped_size > 0) {
-        m_mapping = ::mmap(nullptr, m_mapped_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    }
-    ::close(fd);
-    if (m_mapping == MAP_FAILED) {
-        m_mapping = nullptr;
-        throw UserError(m_path + ": cannot memory-map GGUF file");
-    }
-    try {
-        m_contents = parseGguf(static_cast<const std::uint8_t*>(m_mapping), m_mapped_size, m_path);
-    } catch (...) {
-        if (m_mapping != nullptr) {
-            ::munmap(m_mapping, m_mapped_size);
-        }
-        throw;
-    }
-}
-
-GgufFile::~GgufFile() {
-    if (m_mapping != nullptr) {
-        ::munmap(m_mapping, m_mapped_size);
-    }
-}
+GgufFile::GgufFile(std::string path)
+    : m_path(std::move(path)),
+      m_file(m_path, "GGUF file"),
+      m_contents(parseGguf(m_file.data(), m_file.size(), m_path)) {}
 
 const GgufValue* GgufFile::find(const std::string& key) const {
     const auto found = m_contents.metadata.find(key);

@@ -6,6 +6,8 @@
 // truncated or corrupt file is a UserError naming the file, never a crash. The Q8_0 and Q4_0 block
 // quantizers follow ggml's reference definitions (docs/formats.md).
 
+#include "backend/weights/mapped_file.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -157,7 +159,6 @@ class GgufFile {
 public:
     /// Maps and validates `path`; throws UserError naming the file (and key or tensor) on a defect.
     explicit GgufFile(std::string path);
-    ~GgufFile();
     GgufFile(const GgufFile&) = delete;
     GgufFile& operator=(const GgufFile&) = delete;
 
@@ -170,8 +171,7 @@ public:
 
 private:
     std::string m_path;
-    void* m_mapping = nullptr;
-    std::size_t m_mapped_size = 0;
+    MappedFile m_file;
     GgufContents m_contents;
 };
 

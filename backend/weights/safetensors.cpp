@@ -3,10 +3,6 @@
 #include "backend/common/atomic_file.h"
 #include "backend/common/errors.h"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <algorithm>
 #include <array>
 #include <filesystem>
@@ -266,40 +262,8 @@ std::vector<TensorView> parseSafetensors(const std::uint8_t* data, std::size_t s
     return views;
 }
 
-SafetensorsFile::SafetensorsFile(std::string path) : m_path(std::move(path)) {
-    const int fd = ::open(m_path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        throw UserError(m_path + ": cannot open weights file");
-    }
-    struct stat info {};
-    if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
-        ::close(fd);
-        throw UserError(m_path + ": not a regular file");
-    }
-    m_mapped_size = static_cast<std::size_t>(info.st_size);
-    if (m_mapped_size > 0) {
-        m_mapping = ::mmap(nullptr, m_mapped_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    }
-    ::close(fd);
-    if (m_mapping == MAP_FAILED) {
-        m_mapping = nullptr;
-        throw UserError(m_path + ": cannot memory-map weights file");
-    }
-    try {
-        m_tensors =
-            parseSafetensors(static_cast<const std::uint8_t*>(m_mapping), m_mapped_size, m_path, &m_metadata);
-    } catch (...) {
-        if (m_mapping != nullptr) {
-            ::munmap(m_mapping, m_mapped_size);
-        }
-        throw;
-    }
-}
-
-SafetensorsFile::~SafetensorsFile() {
-    if (m_mapping != nullptr) {
-        ::munmap(m_mapping, m_mapped_size);
-    }
+SafetensorsFile::SafetensorsFile(std::string path) : m_path(std::move(path)), m_file(m_path, "weights file") {
+    m_tensors = parseSafetensors(m_file.data(), m_file.size(), m_path, &m_metadata);
 }
 
 const TensorView* SafetensorsFile::find(const std::string& name) const {

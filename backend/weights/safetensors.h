@@ -4,6 +4,8 @@
 // the reference implementation is checked before any view is handed out, so a corrupt or truncated
 // file gives a UserError naming the file and tensor instead of a crash.
 
+#include "backend/weights/mapped_file.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -57,7 +59,6 @@ class SafetensorsFile {
 public:
     /// Maps and validates `path`; throws UserError naming the file (and tensor) on any defect.
     explicit SafetensorsFile(std::string path);
-    ~SafetensorsFile();
     SafetensorsFile(const SafetensorsFile&) = delete;
     SafetensorsFile& operator=(const SafetensorsFile&) = delete;
 
@@ -71,8 +72,7 @@ public:
 
 private:
     std::string m_path;
-    void* m_mapping = nullptr;
-    std::size_t m_mapped_size = 0;
+    MappedFile m_file;
     std::vector<TensorView> m_tensors;
     std::map<std::string, std::string> m_metadata;
 };

@@ -4,10 +4,10 @@
 // disconnect cancelling a stream, our own ChatClient against our own server, and the engine's
 // generation_config.json defaults. Request parsing and the JSON builders are tested alone too.
 
+#include "backend/chat/chat_prompter.h"
 #include "backend/common/errors.h"
 #include "backend/net/chat_client.h"
 #include "backend/sample/engine.h"
-#include "backend/serve/chat_prompt.h"
 #include "backend/serve/chat_server.h"
 #include "backend/serve/generation_queue.h"
 #include "backend/serve/openai_api.h"
@@ -308,7 +308,7 @@ private slots:
         const std::string finish = choice["finish_reason"].get<std::string>();
         QVERIFY(finish == "stop" || finish == "length");
         // Usage counts the prompt as the template renders and the tokenizer encodes it.
-        const serve::ChatPrompter prompter(*m_engine->tokenizer(), chat::TemplateKind::ChatMl, {});
+        const chat::ChatPrompter prompter(*m_engine->tokenizer(), chat::TemplateKind::ChatMl, {});
         const std::vector<data::Message> messages = {{data::Role::System, "Bạn là trợ lý."},
                                                      {data::Role::User, "Xin chào"}};
         const json& usage = body["usage"];

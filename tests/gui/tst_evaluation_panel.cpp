@@ -387,6 +387,14 @@ void TestEvaluationPanel::screenshot() {
     m_panel->charts()->metricBox()->setCurrentIndex(xcopa_acc);
     m_panel->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_panel.get()));
+    // The switch to Vietnamese re-lays the panel out once its events are handled: every wrapped
+    // caption then gets the height its longer text needs (grabbed before that, the models caption
+    // kept the English height and was cut).
+    for (QLabel* label : m_panel->findChildren<QLabel*>()) {
+        if (label->wordWrap() && label->isVisible() && !label->text().isEmpty()) {
+            QTRY_VERIFY2(label->height() >= label->heightForWidth(label->width()), qPrintable(label->text()));
+        }
+    }
     const QImage image = m_panel->grab().toImage();
     QVERIFY(!image.isNull());
     const QString output = qEnvironmentVariable("VIETLLM_EVALUATION_SCREENSHOT_PATH");

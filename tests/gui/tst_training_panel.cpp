@@ -177,6 +177,7 @@ private slots:
     void refusesWhatCannotStartOrFit();
     void drawsADpoRunsMethodMetrics();
     void methodSwitchShowsItsFieldsAndConfig();
+    void gradientCheckpointingFollowsPresetAndEstimate();
     void screenshot();
 
 private:
@@ -451,6 +452,9 @@ void TestTrainingPanel::methodSwitchShowsItsFieldsAndConfig() {
     // A DPO run: the project dataset is exported as preference pairs, the config has the beta.
     select(vietllm::runs::TrainingMethod::Dpo);
     m_panel->dpoBetaBox()->setValue(0.25);
+    QCOMPARE(m_panel->processesBox()->value(), 1);
+    QVERIFY(!m_panel->processesBox()->toolTip().isEmpty());
+    m_panel->processesBox()->setValue(2);  // data parallel: the launcher's --nproc-per-node
     QSignalSpy finished(m_panel->job(), &vietllm::widgets::TrainingJob::finished);
     QVERIFY2(m_panel->startRun(), qPrintable(m_panel->statusLabel()->text()));
     QVERIFY(finished.wait(20000));
@@ -466,7 +470,25 @@ void TestTrainingPanel::methodSwitchShowsItsFieldsAndConfig() {
     QVERIFY(exports.readAll().contains("--format preference"));
     QFile arguments(run_dir + QStringLiteral("/arguments.log"));
     QVERIFY(arguments.open(QIODevice::ReadOnly));
-    QVERIFY(arguments.readAll().startsWith("train dpo "));
+    const QByteArray call = arguments.readAll().trimmed();
+    QVERIFY(call.startsWith("train dpo "));
+    QVERIFY2(call.endsWith(" --nproc-per-node 2"), call.constData());
+}
+
+void TestTrainingPanel::gradientCheckpointingFollowsPresetAndEstimate() {
+    m_panel->setModelDirectory(m_model_dir);
+    QCheckBox* checkpointing = m_panel->checkpointingBox();
+    QVERIFY(!checkpointing->isChecked());  // the tiny model gets the generic preset
+    QVERIFY(!checkpointing->text().isEmpty());
+    const QString without = m_panel->memoryLabel()->text();
+    checkpointing->setChecked(true);
+    QVERIFY(m_panel->currentSetup().gradient_checkpointing);
+    QVERIFY(m_panel->memoryLabel()->text() != without);  // the estimate follows the checkbox
+    emit m_panel->presetBox()->activated(m_panel->presetBox()->findData(QStringLiteral("generic")));
+    QVERIFY(!checkpointing->isChecked());
+    emit m_panel->presetBox()->activated(m_panel->presetBox()->findData(QStringLiteral("vistral-7b")));
+    QVERIFY(checkpointing->isChecked());  // on for the 7B preset
+    QVERIFY(m_panel->currentSetup().gradient_checkpointing);
 }
 
 void TestTrainingPanel::screenshot() {

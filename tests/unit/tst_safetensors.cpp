@@ -1,8 +1,9 @@
-// The weights module: safetensors reading and writing (every malformed-header case of the
+// The weights module: mapping files, safetensors reading and writing (every malformed-header case of the
 // reference implementation is a UserError naming the file), sharded checkpoints, config.json of
 // each family, and the random-initialised models of `model init`.
 
 #include "backend/common/errors.h"
+#include "backend/weights/mapped_file.h"
 #include "backend/weights/model_config.h"
 #include "backend/weights/random_model.h"
 #include "backend/weights/safetensors.h"
@@ -359,6 +360,34 @@ private slots:
         for (const char* name :
              {"llama", "llama_tied", "llama3_rope", "mistral", "qwen2", "gpt_neox", "bloom", "gptj", "mpt"}) {
             QTest::newRow(name) << QString::fromLatin1(name);
+        }
+    }
+
+    void mappedFileShowsTheBytesAndNamesTheFile() {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("bytes.bin").toStdString();
+        std::ofstream(path, std::ios::binary) << "abc";
+        {
+            const MappedFile file(path, "test file");
+            QCOMPARE(file.size(), std::size_t{3});
+            QCOMPARE(std::string(reinterpret_cast<const char*>(file.data()), file.size()),
+                     std::string("abc"));
+        }
+        const std::string empty = dir.filePath("empty.bin").toStdString();
+        std::ofstream(empty, std::ios::binary).flush();
+        const MappedFile empty_file(empty, "test file");
+        QCOMPARE(empty_file.size(), std::size_t{0});
+        QVERIFY(empty_file.data() == nullptr);
+        const std::string missing = dir.filePath("missing.bin").toStdString();
+        const std::string folder = dir.path().toStdString();
+        for (const auto& [target, message] : {std::pair{missing, missing + ": cannot open test file"},
+                                              std::pair{folder, folder + ": not a regular file"}}) {
+            try {
+                const MappedFile file(target, "test file");
+                QFAIL("mapping must fail");
+            } catch (const UserError& error) {
+                QCOMPARE(std::string(error.what()), message);
+            }
         }
     }
 

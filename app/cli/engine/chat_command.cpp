@@ -7,9 +7,9 @@
 
 #include "app/cli/engine/generation_flags.h"
 #include "app/cli/engine/interrupt_watcher.h"
+#include "backend/chat/chat_prompter.h"
 #include "backend/common/errors.h"
 #include "backend/sample/sampler.h"
-#include "backend/serve/chat_prompt.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -40,6 +40,9 @@ constexpr const char* kChatUsage =
     "  --repetition-penalty R --frequency-penalty F --presence-penalty P --penalty-last-n N\n"
     "  --seed N                  sampling seed (default 0)\n"
     "  --dtype fp32|bf16|fp16    compute type (default fp32); --threads N (default: all cores)\n"
+    "  --device cpu|cuda|cuda:N  where the model runs (default cpu)\n"
+    "  --decode auto|dynamic|static  decode-step shapes (default auto: static on CUDA);\n"
+    "                            --no-cuda-graphs decodes static steps without CUDA graphs\n"
     "When the conversation outgrows the context, the oldest turns are dropped (the system prompt\n"
     "stays) with a note on stderr. Each reply is followed on stderr by its token counts.\n";
 
@@ -133,7 +136,7 @@ struct InterruptState {
 
 class ChatRepl {
 public:
-    ChatRepl(const sample::Engine& engine, const serve::ChatPrompter& prompter, const ParsedOptions& options,
+    ChatRepl(const sample::Engine& engine, const chat::ChatPrompter& prompter, const ParsedOptions& options,
              InterruptState& interrupts)
         : m_engine(engine), m_prompter(prompter), m_options(options), m_interrupts(interrupts) {
         if (const std::optional<std::string> system = options.value("system")) {
@@ -182,7 +185,7 @@ private:
             generation.max_new_tokens = kChatMaxNewTokens;
         }
         generation = generationFlags(m_options, generation);
-        m_prompter.addEndOfTurnStops(generation);
+        m_prompter.addEndOfTurnStops(generation.stop_token_ids, generation.stop_strings);
         return generation;
     }
 
@@ -249,7 +252,7 @@ private:
     }
 
     const sample::Engine& m_engine;
-    const serve::ChatPrompter& m_prompter;
+    const chat::ChatPrompter& m_prompter;
     const ParsedOptions& m_options;
     InterruptState& m_interrupts;
     std::vector<data::Message> m_history;
@@ -257,8 +260,8 @@ private:
 
 std::set<std::string> chatValueOptions() {
     std::set<std::string> names = samplingFlagNames();
-    names.insert({"model", "system", "template", "dtype", "threads"});
-    return names;
+    names.insert({"model", "system", "template"});
+    return withEngineValueNames(names);
 }
 
 }  // namespace
@@ -268,7 +271,7 @@ int runChatCommand(const Arguments& args) {
         std::cout << kChatUsage;
         return args.empty() ? 2 : 0;
     }
-    const ParsedOptions options(args, chatValueOptions(), {});
+    const ParsedOptions options(args, chatValueOptions(), engineFlagNames());
     LineReader reader(STDIN_FILENO);
     InterruptState interrupts;
     const InterruptWatcher watcher([&](int signal) {
@@ -283,13 +286,13 @@ int runChatCommand(const Arguments& args) {
         }
     });
     const std::string model_dir = options.requiredValue("model");
-    const chat::TemplateKind kind = serve::resolveTemplate(model_dir, options.value("template").value_or(""));
+    const chat::TemplateKind kind = chat::resolveTemplate(model_dir, options.value("template").value_or(""));
     const sample::Engine engine(model_dir, engineFlags(options));
     if (engine.tokenizer() == nullptr) {
         throw UserError(model_dir +
                         ": the model folder has no tokenizer (tokenizer.json or tokenizer.model)");
     }
-    const serve::ChatPrompter prompter(*engine.tokenizer(), kind, chat::renderOptionsInFolder(model_dir));
+    const chat::ChatPrompter prompter(*engine.tokenizer(), kind, chat::renderOptionsInFolder(model_dir));
     // A bad sampling flag is reported now, not after the first message.
     sample::Sampler(generationFlags(options, {}).sampling, 1);
     ChatRepl repl(engine, prompter, options, interrupts);

@@ -4,6 +4,7 @@
 
 #include "app/cli/engine/eval_command.h"
 
+#include "app/cli/engine/generation_flags.h"
 #include "app/cli/options.h"
 #include "backend/common/atomic_file.h"
 #include "backend/common/errors.h"
@@ -49,6 +50,8 @@ constexpr const char* kEvalUsage =
     "    --data-dir DIR            data root (default: $VIETLLM_SAMPLE_DATA, else ../shared/data)\n"
     "    --tasks-dir DIR           task files (default: $VIETLLM_EVAL_TASKS, else resources/eval/tasks)\n"
     "    --dtype fp32|bf16|fp16 --threads N   local model settings\n"
+    "    --device cpu|cuda|cuda:N --decode auto|dynamic|static --no-cuda-graphs   where and how\n"
+    "                              the local model runs (the reward model stays on the CPU)\n"
     "SIGINT/SIGTERM cancel after the current chunk; stored runs are then marked cancelled.\n";
 
 // Set by the signal handler; a signal handler can only reach a flag of static storage.
@@ -218,11 +221,11 @@ std::vector<eval::TaskResult> runTasks(const std::vector<const eval::TaskSpec*>&
 int runRun(const Arguments& args) {
     const ParsedOptions options(
         args,
-        {"model",       "endpoint",          "model-name", "tasks",      "limit",          "out",
-         "markdown",    "project",           "run-name",   "batch-size", "judge-endpoint", "judge-model",
-         "api-key-env", "judge-api-key-env", "cache",      "data-dir",   "tasks-dir",      "dtype",
-         "threads",     "reward-model"},
-        {});
+        withEngineValueNames({"model", "endpoint", "model-name", "tasks", "limit", "out", "markdown",
+                              "project", "run-name", "batch-size", "judge-endpoint", "judge-model",
+                              "api-key-env", "judge-api-key-env", "cache", "data-dir", "tasks-dir",
+                              "reward-model"}),
+        engineFlagNames());
     if (options.value("model").has_value() == options.value("endpoint").has_value()) {
         throw UserError("give either --model DIR or --endpoint URL --model-name M");
     }
@@ -251,11 +254,7 @@ int runRun(const Arguments& args) {
     std::unique_ptr<net::ChatClient> endpoint_client;
     std::unique_ptr<eval::ModelBackend> backend;
     if (options.value("model")) {
-        sample::EngineOptions engine_options;
-        engine_options.dtype = sample::computeDTypeFromName(options.value("dtype").value_or("fp32"), "dtype");
-        engine_options.num_threads =
-            options.value("threads") ? static_cast<int>(positiveInteger(options, "threads", 1)) : 0;
-        engine = std::make_unique<sample::Engine>(*options.value("model"), engine_options);
+        engine = std::make_unique<sample::Engine>(*options.value("model"), engineFlags(options));
         backend = std::make_unique<sample::EngineEvalBackend>(*engine, *options.value("model"), batch_size);
     } else {
         endpoint_client = chatClient(options, "endpoint", "model-name", "api-key-env");
@@ -265,8 +264,7 @@ int runRun(const Arguments& args) {
     std::unique_ptr<sample::RewardEvalBackend> reward_backend;
     if (const std::optional<std::string> reward_dir = options.value("reward-model")) {
         sample::EngineOptions reward_options;
-        reward_options.num_threads =
-            options.value("threads") ? static_cast<int>(positiveInteger(options, "threads", 1)) : 0;
+        reward_options.num_threads = engineFlags(options).num_threads;
         reward_scorer = std::make_unique<sample::RewardScorer>(*reward_dir, reward_options);
         reward_backend = std::make_unique<sample::RewardEvalBackend>(*reward_scorer, *reward_dir, batch_size);
     }

@@ -1,6 +1,7 @@
 #include "app/cli/engine/generation_flags.h"
 
 #include "backend/common/errors.h"
+#include "backend/sample/devices.h"
 
 namespace vietllm::cli {
 
@@ -39,8 +40,29 @@ std::int64_t integerFlag(const ParsedOptions& options, const std::string& name, 
 sample::EngineOptions engineFlags(const ParsedOptions& options) {
     sample::EngineOptions engine_options;
     engine_options.dtype = sample::computeDTypeFromName(options.value("dtype").value_or("fp32"), "dtype");
-    engine_options.num_threads = static_cast<int>(integerFlag(options, "threads", 0));
+    const std::int64_t threads = integerFlag(options, "threads", 0);
+    if (threads < 0) {
+        throw UserError("option --threads: must be 0 (all cores) or more");
+    }
+    engine_options.num_threads = static_cast<int>(threads);
+    engine_options.device = sample::checkedDevice(options.value("device").value_or("cpu"), "--device");
+    engine_options.decode = sample::decodeShapesFromName(options.value("decode").value_or("auto"), "decode");
+    engine_options.cuda_graphs = !options.hasFlag("no-cuda-graphs");
     return engine_options;
+}
+
+std::set<std::string> engineValueNames() {
+    return {"dtype", "threads", "device", "decode"};
+}
+
+std::set<std::string> engineFlagNames() {
+    return {"no-cuda-graphs"};
+}
+
+std::set<std::string> withEngineValueNames(std::set<std::string> names) {
+    const std::set<std::string> engine = engineValueNames();
+    names.insert(engine.begin(), engine.end());
+    return names;
 }
 
 std::set<std::string> samplingFlagNames() {

@@ -17,8 +17,16 @@ double numberFlag(const ParsedOptions& options, const std::string& name, double 
 /// The value of --NAME as an integer, `fallback` when absent; throws UserError naming the option.
 std::int64_t integerFlag(const ParsedOptions& options, const std::string& name, std::int64_t fallback);
 
-/// --dtype and --threads.
+/// --dtype, --threads, --device (checked against this build and machine), --decode and
+/// --no-cuda-graphs: the options of every command that loads a model for inference.
 sample::EngineOptions engineFlags(const ParsedOptions& options);
+
+/// The names engineFlags() reads that take a value (without "--"), for ParsedOptions.
+std::set<std::string> engineValueNames();
+/// The names engineFlags() reads that are plain flags.
+std::set<std::string> engineFlagNames();
+/// `names` plus engineValueNames(), for a command's ParsedOptions.
+std::set<std::string> withEngineValueNames(std::set<std::string> names);
 
 /// The names of the sampling flags generationFlags() reads (without "--").
 std::set<std::string> samplingFlagNames();

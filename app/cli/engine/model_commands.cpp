@@ -30,8 +30,11 @@ constexpr const char* kModelUsage =
     "            tokenizer) in Hugging Face format; ARCH: llama, mistral, qwen2, gpt_neox, bloom,\n"
     "            gptj, mpt. 0.5b/1b/8b have the shapes of Qwen2.5-0.5B, Llama-3.2-1B and\n"
     "            Llama-3.1-8B (default dtype bf16 for them, fp32 for tiny)\n"
-    "  logits --model DIR --ids 1,2,3 [--dtype fp32|bf16|fp16] [--threads N]\n"
-    "            print the logits of the last position as one JSON array\n"
+    "  logits --model DIR --ids 1,2,3 [--prefill N] [--dtype fp32|bf16|fp16] [--threads N]\n"
+    "         [--device cpu|cuda|cuda:N] [--decode auto|dynamic|static] [--no-cuda-graphs]\n"
+    "            print the logits of the last position as one JSON array; with --prefill N the\n"
+    "            first N ids go in one pass and the rest one at a time through the KV cache, as\n"
+    "            generation decodes them (for checks against the full forward pass)\n"
     "  export-gguf --model DIR --out FILE.gguf [--type f16|q8_0|q4_0|f32] [--progress json]\n"
     "            write the model and its tokenizer as one GGUF file for llama.cpp (default f16)\n"
     "  gguf-info FILE.gguf [--json] [--tensors] [--full]\n"
@@ -50,6 +53,9 @@ constexpr const char* kGenerateUsage =
     "  --stop-id ID              stop at this token id (besides end-of-sequence)\n"
     "  --ignore-eos              do not stop at end-of-sequence\n"
     "  --dtype fp32|bf16|fp16    compute type (default fp32); --threads N (default: all cores)\n"
+    "  --device cpu|cuda|cuda:N  where the model runs (default cpu)\n"
+    "  --decode auto|dynamic|static  decode-step shapes (default auto: static on CUDA);\n"
+    "                            --no-cuda-graphs decodes static steps without CUDA graphs\n"
     "  --json                    print one JSON object (ids, text, stop reason) at the end instead\n"
     "Sampler order: penalties, temperature, top-k, top-p, min-p, draw.\n";
 
@@ -99,9 +105,17 @@ int runInit(const Arguments& args) {
 }
 
 int runLogits(const Arguments& args) {
-    const ParsedOptions options(args, {"model", "ids", "dtype", "threads"}, {});
+    const ParsedOptions options(args, withEngineValueNames({"model", "ids", "prefill"}), engineFlagNames());
     const sample::Engine engine(options.requiredValue("model"), engineFlags(options));
-    const std::vector<std::vector<float>> logits = engine.logits(parseIds(options.requiredValue("ids")));
+    const std::vector<std::int32_t> ids = parseIds(options.requiredValue("ids"));
+    const std::int64_t prefill = integerFlag(options, "prefill", 0);
+    if (options.value("prefill") && (prefill < 1 || prefill > static_cast<std::int64_t>(ids.size()))) {
+        throw UserError("option --prefill: must be between 1 and the number of ids (" +
+                        std::to_string(ids.size()) + ")");
+    }
+    const std::vector<std::vector<float>> logits =
+        options.value("prefill") ? engine.cachedLogits(ids, static_cast<std::size_t>(prefill))
+                                 : engine.logits(ids);
     std::cout << nlohmann::json(logits.back()).dump() << '\n';
     return 0;
 }
@@ -145,11 +159,14 @@ int runGenerateCommand(const Arguments& args) {
         std::cout << kGenerateUsage;
         return args.empty() ? 2 : 0;
     }
-    const ParsedOptions options(args,
-                                {"model", "prompt", "ids", "max-tokens", "temperature", "top-k", "top-p",
-                                 "min-p", "repetition-penalty", "frequency-penalty", "presence-penalty",
-                                 "penalty-last-n", "seed", "stop", "stop-id", "dtype", "threads"},
-                                {"ignore-eos", "json"});
+    std::set<std::string> flags = engineFlagNames();
+    flags.insert({"ignore-eos", "json"});
+    const ParsedOptions options(
+        args,
+        withEngineValueNames({"model", "prompt", "ids", "max-tokens", "temperature", "top-k", "top-p",
+                              "min-p", "repetition-penalty", "frequency-penalty", "presence-penalty",
+                              "penalty-last-n", "seed", "stop", "stop-id"}),
+        flags);
     const sample::Engine engine(options.requiredValue("model"), engineFlags(options));
     std::vector<std::int32_t> prompt;
     if (options.value("ids")) {

@@ -5,8 +5,8 @@
 
 #include "app/cli/engine/generation_flags.h"
 #include "app/cli/engine/interrupt_watcher.h"
+#include "backend/chat/chat_prompter.h"
 #include "backend/common/errors.h"
-#include "backend/serve/chat_prompt.h"
 #include "backend/serve/chat_server.h"
 
 #include <ctime>
@@ -28,6 +28,9 @@ constexpr const char* kServeUsage =
     "  --template NAME           chat template (default: detected from tokenizer_config.json)\n"
     "  --max-concurrency N       requests that may wait while one generates (default 8); more get 429\n"
     "  --dtype fp32|bf16|fp16    compute type (default fp32); --threads N (default: all cores)\n"
+    "  --device cpu|cuda|cuda:N  where the model runs (default cpu)\n"
+    "  --decode auto|dynamic|static  decode-step shapes (default auto: static on CUDA);\n"
+    "                            --no-cuda-graphs decodes static steps without CUDA graphs\n"
     "Sampling defaults come from the model's generation_config.json; requests override them.\n";
 
 std::string folderName(const std::string& model_dir) {
@@ -53,7 +56,8 @@ int runServeCommand(const Arguments& args) {
         return args.empty() ? 2 : 0;
     }
     const ParsedOptions options(
-        args, {"model", "host", "port", "model-name", "template", "max-concurrency", "dtype", "threads"}, {});
+        args, withEngineValueNames({"model", "host", "port", "model-name", "template", "max-concurrency"}),
+        engineFlagNames());
     std::mutex stop_mutex;
     serve::ChatServer* running = nullptr;
     bool stop_requested = false;
@@ -78,7 +82,7 @@ int runServeCommand(const Arguments& args) {
     }
     server_options.max_waiting = static_cast<std::size_t>(max_waiting);
     server_options.model_name = options.value("model-name").value_or(folderName(model_dir));
-    server_options.template_kind = serve::resolveTemplate(model_dir, options.value("template").value_or(""));
+    server_options.template_kind = chat::resolveTemplate(model_dir, options.value("template").value_or(""));
     server_options.render_options = chat::renderOptionsInFolder(model_dir);
     std::mutex log_mutex;
     server_options.log = [&log_mutex](const std::string& line) {

@@ -6,6 +6,7 @@
 
 #include "app/cli/options.h"
 #include "backend/common/errors.h"
+#include "backend/train/distributed.h"
 #include "backend/train/dpo_trainer.h"
 #include "backend/train/rl_trainer.h"
 #include "backend/train/rm_trainer.h"
@@ -28,15 +29,15 @@ namespace {
 constexpr const char* kTrainUsage =
     "usage: vietllm-cli train SUBCOMMAND ...\n"
     "\n"
-    "  sft CONFIG.json [--resume] [--threads N]\n"
+    "  sft CONFIG.json [--resume] [--threads N] [--nproc-per-node N]\n"
     "            supervised fine-tuning (LoRA or full) as CONFIG.json says; prints one JSON event per\n"
     "            line (start, step, eval, checkpoint, done, error), also appended to\n"
     "            OUTPUT_DIR/metrics.jsonl. --resume continues from the newest checkpoint.\n"
     "            Ctrl-C saves a checkpoint at the next step and ends with status \"cancelled\".\n"
-    "  dpo CONFIG.json [--resume] [--threads N]\n"
+    "  dpo CONFIG.json [--resume] [--threads N] [--nproc-per-node N]\n"
     "            Direct Preference Optimization on prompt/chosen/rejected pairs (same options and\n"
     "            events as sft, plus rewards/chosen, rewards/rejected, margin, accuracy)\n"
-    "  rm CONFIG.json [--resume] [--threads N]\n"
+    "  rm CONFIG.json [--resume] [--threads N] [--nproc-per-node N]\n"
     "            Bradley-Terry reward model on prompt/chosen/rejected pairs (same options and events\n"
     "            as sft, plus accuracy and margin); final/ is a <Family>ForSequenceClassification folder\n"
     "  rl CONFIG.json [--resume] [--threads N]\n"
@@ -47,7 +48,9 @@ constexpr const char* kTrainUsage =
     "            check the config, its files and the memory estimate; print the estimate as JSON\n"
     "  merge --model BASE_DIR --adapter ADAPTER_DIR --out DIR\n"
     "            fold a PEFT LoRA adapter into its base model and write a complete model folder\n"
-    "See docs/training.md for the config keys and the metrics protocol.\n";
+    "--nproc-per-node N (vietllm-cli only) trains data-parallel in N processes on this host; torchrun\n"
+    "and srun start vietllm-engine train ... themselves (RANK, WORLD_SIZE, MASTER_ADDR, ...).\n"
+    "See docs/training.md for the config keys, data parallelism and the metrics protocol.\n";
 
 // Set by SIGINT/SIGTERM, polled by the trainer at step boundaries. A signal handler can only reach
 // state like this; a lock-free atomic is safe to store from it.
@@ -133,6 +136,9 @@ int runRewardModelCommand(const Arguments& args) {
 }
 
 int runRlCommand(const Arguments& args) {
+    if (train::distributedEnvFromProcess().world_size > 1) {
+        throw UserError("train rl runs in one process: data-parallel RL is not supported (WORLD_SIZE > 1)");
+    }
     return runTrainer(args, "rl", [](const train::TrainConfig& config, const train::RunOptions& run) {
         train::runRl(config, run);
     });
