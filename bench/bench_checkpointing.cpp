@@ -6,6 +6,7 @@
 //
 // usage: vietllm-bench-checkpointing [--seq N] [--batch N] [--layers N] [--full] [--threads N]
 
+#include "backend/common/process_memory.h"
 #include "backend/model/transformer.h"
 #include "backend/weights/model_config.h"
 #include "backend/weights/safetensors.h"
@@ -71,20 +72,6 @@ void writeModel(const std::string& dir, const Settings& settings) {
     weights::writeSafetensors(dir + "/model.safetensors", tensors);
 }
 
-std::int64_t peakRssKib() {
-    std::ifstream status("/proc/self/status");
-    std::string key;
-    while (status >> key) {
-        if (key == "VmHWM:") {
-            std::int64_t kib = 0;
-            status >> kib;
-            return kib;
-        }
-        status.ignore(1 << 10, '\n');
-    }
-    return 0;
-}
-
 // One forward + backward (the child's whole life); writes "peak_kib seconds" to `out`.
 void measure(const std::string& dir, const Settings& settings, bool checkpointing, int out) {
     at::set_num_threads(settings.threads);
@@ -105,7 +92,8 @@ void measure(const std::string& dir, const Settings& settings, bool checkpointin
                            ids.narrow(1, 1, settings.seq - 1).reshape({-1}))
         .backward();
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const std::string line = std::to_string(peakRssKib()) + " " + std::to_string(seconds) + "\n";
+    const std::string line =
+        std::to_string(peakResidentBytes() / 1024) + " " + std::to_string(seconds) + "\n";
     if (::write(out, line.data(), line.size()) < 0) std::perror("write");
 }
 

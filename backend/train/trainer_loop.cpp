@@ -2,6 +2,7 @@
 
 #include "backend/common/atomic_file.h"
 #include "backend/common/errors.h"
+#include "backend/common/process_memory.h"
 #include "backend/runs/training_flops.h"
 #include "backend/train/model_files.h"
 
@@ -52,21 +53,6 @@ void setAutocast(at::DeviceType device_type, bool enabled) {
     }
 }
 #endif
-
-// Peak resident set (VmHWM) of this process in bytes, 0 when /proc does not say.
-std::int64_t peakResidentBytes() {
-    std::ifstream status("/proc/self/status");
-    std::string key;
-    while (status >> key) {
-        if (key == "VmHWM:") {
-            std::int64_t kib = 0;
-            status >> kib;
-            return kib * 1024;
-        }
-        status.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
-    }
-    return 0;
-}
 
 }  // namespace
 

@@ -10,6 +10,11 @@
 #include <QStringList>
 #include <QtTest>
 
+#include "backend/common/errors.h"
+
+#include <functional>
+#include <string>
+
 namespace vietllm::testing {
 
 /// The shared sample folder: $VIETLLM_SAMPLE_DATA, else the build's default (../shared/data).
@@ -67,6 +72,17 @@ inline CliResult runCli(const QStringList& arguments, const QByteArray& standard
     result.standard_output = process.readAllStandardOutput();
     result.standard_error = process.readAllStandardError();
     return result;
+}
+
+/// The message of the UserError `action` throws, or "(no error)": tests assert on what a user
+/// would read.
+inline std::string expectUserError(const std::function<void()>& action) {
+    try {
+        action();
+    } catch (const UserError& error) {
+        return error.what();
+    }
+    return "(no error)";
 }
 
 }  // namespace vietllm::testing

@@ -252,15 +252,12 @@ bool startUntilFirstStep(QProcess& process, const std::string& config) {
 }
 
 std::string expectUserError(const std::map<std::string, std::string>& variables) {
-    try {
+    return testing::expectUserError([&] {
         train::readDistributedEnv([&](const std::string& name) -> std::optional<std::string> {
             const auto found = variables.find(name);
             return found == variables.end() ? std::nullopt : std::optional<std::string>(found->second);
         });
-    } catch (const UserError& error) {
-        return error.what();
-    }
-    return "(no error)";
+    });
 }
 
 train::DistributedEnv readEnv(const std::map<std::string, std::string>& variables) {

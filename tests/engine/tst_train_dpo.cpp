@@ -124,14 +124,7 @@ Run runDpo(const json& config_json, const std::string& source, bool resume, int 
     return run;
 }
 
-std::string expectUserError(const std::function<void()>& action) {
-    try {
-        action();
-    } catch (const UserError& error) {
-        return error.what();
-    }
-    return "(no error)";
-}
+using testing::expectUserError;
 
 QByteArray fileBytes(const std::string& path) {
     QFile file(QString::fromStdString(path));

@@ -12,6 +12,7 @@
 #include "backend/weights/lora_targets.h"
 #include "backend/weights/random_model.h"
 #include "backend/weights/safetensors.h"
+#include "tests/common/test_support.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 
@@ -74,14 +75,7 @@ double maxDifference(const at::Tensor& a, const at::Tensor& b) {
     return (a - b).abs().max().item<double>();
 }
 
-std::string expectUserError(const std::function<void()>& action) {
-    try {
-        action();
-    } catch (const UserError& error) {
-        return error.what();
-    }
-    return "(no error)";
-}
+using testing::expectUserError;
 
 QString familyName(Architecture architecture) {
     return QString::fromStdString(weights::architectureName(architecture));

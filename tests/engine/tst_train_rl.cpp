@@ -10,6 +10,7 @@
 #include "backend/train/sft_trainer.h"
 #include "backend/train/train_config.h"
 #include "backend/weights/random_model.h"
+#include "tests/common/test_support.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -56,14 +57,7 @@ void writeReplies(const std::string& path, int count) {
     }
 }
 
-std::string expectUserError(const std::function<void()>& action) {
-    try {
-        action();
-    } catch (const UserError& error) {
-        return error.what();
-    }
-    return "(no error)";
-}
+using testing::expectUserError;
 
 double mean(const std::vector<double>& values, std::size_t first, std::size_t count) {
     double total = 0.0;

@@ -123,14 +123,7 @@ std::vector<double> stepLosses(const std::vector<json>& events) {
     return losses;
 }
 
-std::string expectUserError(const std::function<void()>& action) {
-    try {
-        action();
-    } catch (const UserError& error) {
-        return error.what();
-    }
-    return "(no error)";
-}
+using testing::expectUserError;
 
 // A model whose every answer is `m_answer`, to evaluate known replies.
 class FixedAnswerModel : public eval::ModelBackend {

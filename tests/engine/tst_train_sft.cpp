@@ -128,14 +128,7 @@ std::vector<double> stepLosses(const std::vector<json>& events) {
     return losses;
 }
 
-std::string expectUserError(const std::function<void()>& action) {
-    try {
-        action();
-    } catch (const UserError& error) {
-        return error.what();
-    }
-    return "(no error)";
-}
+using testing::expectUserError;
 
 QByteArray fileBytes(const std::string& path) {
     QFile file(QString::fromStdString(path));

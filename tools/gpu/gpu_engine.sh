@@ -21,26 +21,10 @@ mkdir -p "$OUT"
 START=$(date +%s)
 DEADLINE=$((START + 340))  # 5 m 40 s after the start, whatever the build took
 left() { echo $((DEADLINE - $(date +%s))); }
-if [ ! -f /tmp/b/CMakeCache.txt ]; then
-  for f in .deps/*.deb; do dpkg -x "$f" /; done
-  ldconfig
-  TORCH_PREFIX=$(python3 -c 'import torch;print(torch.utils.cmake_prefix_path)')
-  cmake -S . -B /tmp/b -G Ninja -DVIETLLM_GUI=OFF -DCMAKE_PREFIX_PATH="$TORCH_PREFIX" -DVIETLLM_WERROR=OFF \
-    -DCMAKE_BUILD_TYPE=Release > "$OUT/configure.log" 2>&1 || { tail -30 "$OUT/configure.log"; exit 1; }
-fi
-build() {
-  timeout 200 cmake --build /tmp/b -j16 --target vietllm-bench-generate vietllm-cli vietllm-engine \
-    > "$OUT/build_engine.log" 2>&1
-}
-EXTRAS="on"
-if ! build; then
-  # backend/cuda/ needs the CUDA runtime headers; without them build the rest (no CUDA graphs) and say so.
-  grep -E "error" -A3 "$OUT/build_engine.log" | head -30
-  cmake -S . -B /tmp/b -DVIETLLM_CUDA_EXTRAS=OFF >> "$OUT/configure.log" 2>&1
-  EXTRAS="off (the build with backend/cuda/ failed: see build_engine_extras.log)"
-  cp "$OUT/build_engine.log" "$OUT/build_engine_extras.log"
-  build || { grep -E "error" -A3 "$OUT/build_engine.log" | head -60; exit 1; }
-fi
+. tools/gpu/headless_build.sh
+headless_build engine vietllm-bench-generate vietllm-cli vietllm-engine || exit 1
+EXTRAS="$CUDA_EXTRAS"
+[ "$CUDA_EXTRAS" = off ] && EXTRAS="off (the build with backend/cuda/ failed: see build_engine_extras.log)"
 echo "build done after $(($(date +%s) - START)) s"
 REPORT="$OUT/engine_gpu.md"
 {

@@ -15,27 +15,14 @@ mkdir -p "$OUT"
 START=$(date +%s)
 DEADLINE=$((START + 400))  # 6 m 40 s after the start, whatever the build took
 left() { echo $((DEADLINE - $(date +%s))); }
-if [ ! -f /tmp/b/CMakeCache.txt ]; then
-  for f in .deps/*.deb; do dpkg -x "$f" /; done
-  ldconfig
-  TORCH_PREFIX=$(python3 -c 'import torch;print(torch.utils.cmake_prefix_path)')
-  cmake -S . -B /tmp/b -G Ninja -DVIETLLM_GUI=OFF -DCMAKE_PREFIX_PATH="$TORCH_PREFIX" -DVIETLLM_WERROR=OFF \
-    -DCMAKE_BUILD_TYPE=Release > "$OUT/configure.log" 2>&1 || { tail -30 "$OUT/configure.log"; exit 1; }
-fi
-build() {
-  timeout 200 cmake --build /tmp/b -j16 --target vietllm-bench-train vietllm-cli vietllm-engine \
-    > "$OUT/build_train.log" 2>&1
-}
-EXTRAS="on"
+. tools/gpu/headless_build.sh
+headless_build train vietllm-bench-train vietllm-cli vietllm-engine || exit 1
+EXTRAS="$CUDA_EXTRAS"
 PEAK=()
-if ! build; then
-  # backend/cuda/ (peak memory, the device name for the MFU table) needs the CUDA runtime headers;
-  # without them build the rest, give the bench the peak from nvidia-smi's name, and say so.
-  grep -E "error" -A3 "$OUT/build_train.log" | head -30
-  cmake -S . -B /tmp/b -DVIETLLM_CUDA_EXTRAS=OFF >> "$OUT/configure.log" 2>&1
+if [ "$CUDA_EXTRAS" = off ]; then
+  # Without backend/cuda/ (peak memory, the device name for the MFU table) the bench gets the peak
+  # FLOP/s from nvidia-smi's name.
   EXTRAS="off (the build with backend/cuda/ failed: see build_train_extras.log; no peak memory)"
-  cp "$OUT/build_train.log" "$OUT/build_train_extras.log"
-  build || { grep -E "error" -A3 "$OUT/build_train.log" | head -60; exit 1; }
   case "$(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -1)" in
     *"H100 PCIe"*) PEAK=(--peak-tflops 756) ;;
     *H100* | *H200*) PEAK=(--peak-tflops 989) ;;

@@ -1,0 +1,30 @@
+#!/bin/bash
+# Sourced by tools/gpu/gpu_engine.sh and gpu_train.sh: the headless build on the lent GPU machine.
+# headless_build NAME TARGET...: configures /tmp/b against pip torch once (unpacking the carried
+# .deps/*.deb headers first), builds TARGETs into $OUT/build_NAME.log, and when the build with
+# backend/cuda/ fails (the CUDA runtime headers missing), rebuilds without it. Sets CUDA_EXTRAS to
+# "on" or "off" and returns non-zero only when even that build fails.
+headless_build() {
+  local name=$1; shift
+  local log="$OUT/build_$name.log"
+  if [ ! -f /tmp/b/CMakeCache.txt ]; then
+    for f in .deps/*.deb; do dpkg -x "$f" /; done
+    ldconfig
+    local torch_prefix
+    torch_prefix=$(python3 -c 'import torch;print(torch.utils.cmake_prefix_path)')
+    cmake -S . -B /tmp/b -G Ninja -DVIETLLM_GUI=OFF -DCMAKE_PREFIX_PATH="$torch_prefix" \
+      -DVIETLLM_WERROR=OFF -DCMAKE_BUILD_TYPE=Release > "$OUT/configure.log" 2>&1 ||
+      { tail -30 "$OUT/configure.log"; return 1; }
+  fi
+  CUDA_EXTRAS="on"
+  # An earlier script's fallback may already have turned backend/cuda/ off in /tmp/b.
+  grep -q '^VIETLLM_CUDA_EXTRAS:BOOL=OFF' /tmp/b/CMakeCache.txt && CUDA_EXTRAS="off"
+  timeout 200 cmake --build /tmp/b -j16 --target "$@" > "$log" 2>&1 && return 0
+  grep -E "error" -A3 "$log" | head -30
+  [ "$CUDA_EXTRAS" = off ] && return 1
+  CUDA_EXTRAS="off"
+  cp "$log" "$OUT/build_${name}_extras.log"
+  cmake -S . -B /tmp/b -DVIETLLM_CUDA_EXTRAS=OFF >> "$OUT/configure.log" 2>&1
+  timeout 200 cmake --build /tmp/b -j16 --target "$@" > "$log" 2>&1 ||
+    { grep -E "error" -A3 "$log" | head -60; return 1; }
+}
