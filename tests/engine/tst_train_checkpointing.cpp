@@ -9,6 +9,7 @@
 #include "backend/train/sft_trainer.h"
 #include "backend/train/train_config.h"
 #include "backend/weights/random_model.h"
+#include "tests/common/tiny_model_dir.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/autocast_mode.h>
@@ -28,22 +29,7 @@ namespace {
 
 using weights::Architecture;
 
-struct FamilyModel {
-    QTemporaryDir dir;
-    std::string model;
-
-    explicit FamilyModel(Architecture architecture) {
-        weights::RandomModelOptions options;
-        options.architecture = architecture;
-        options.vocab_size = 300;
-        model = path("model");
-        weights::writeRandomModel(model, options);
-    }
-
-    std::string path(const std::string& name) const {
-        return dir.filePath(QString::fromStdString(name)).toStdString();
-    }
-};
+using FamilyModel = testing::TinyModelDir;
 
 struct Pass {
     std::vector<double> losses;

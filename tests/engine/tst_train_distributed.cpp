@@ -14,6 +14,7 @@
 #include "backend/weights/random_model.h"
 #include "backend/weights/safetensors.h"
 #include "tests/common/test_support.h"
+#include "tests/common/tiny_model_dir.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -62,23 +63,11 @@ void writePairFile(const std::string& path, int count) {
     }
 }
 
-struct Fixture {
-    QTemporaryDir dir;
-    std::string model;
-
+struct Fixture : testing::TinyModelDir {
     Fixture() {
-        weights::RandomModelOptions options;
-        options.architecture = weights::Architecture::Llama;
-        options.vocab_size = 300;
-        model = path("model");
-        weights::writeRandomModel(model, options);
         writeQaFile(path("train.jsonl"), 0, 48);
         writeQaFile(path("eval.jsonl"), 100, 8);
         writePairFile(path("pairs.jsonl"), 40);
-    }
-
-    std::string path(const std::string& name) const {
-        return dir.filePath(QString::fromStdString(name)).toStdString();
     }
 
     // An SFT (or rm) config; `accumulation` micro-batches of 2 per step and process.

@@ -11,6 +11,7 @@
 #include "backend/weights/model_config.h"
 #include "backend/weights/random_model.h"
 #include "tests/common/test_support.h"
+#include "tests/common/tiny_model_dir.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -49,26 +50,15 @@ void writePairFile(const std::string& path, int first, int count) {
     }
 }
 
-struct Fixture {
-    QTemporaryDir dir;
-    std::string model;
+struct Fixture : testing::TinyModelDir {
     std::string train_file;
     std::string eval_file;
 
     Fixture() {
-        weights::RandomModelOptions options;
-        options.architecture = weights::Architecture::Llama;
-        options.vocab_size = 300;
-        model = path("model");
-        weights::writeRandomModel(model, options);
         train_file = path("train.jsonl");
         eval_file = path("eval.jsonl");
         writePairFile(train_file, 0, 32);
         writePairFile(eval_file, 100, 8);
-    }
-
-    std::string path(const std::string& name) const {
-        return dir.filePath(QString::fromStdString(name)).toStdString();
     }
 
     json config(const std::string& output, bool lora) const {

@@ -13,6 +13,7 @@
 #include "backend/weights/random_model.h"
 #include "backend/weights/safetensors.h"
 #include "tests/common/test_support.h"
+#include "tests/common/tiny_model_dir.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 
@@ -33,22 +34,7 @@ using weights::Architecture;
 const Architecture kFamilies[] = {Architecture::Llama, Architecture::GptNeoX, Architecture::Bloom,
                                   Architecture::GptJ, Architecture::Mpt};
 
-struct FamilyModel {
-    QTemporaryDir dir;
-    std::string model;
-
-    explicit FamilyModel(Architecture architecture) {
-        weights::RandomModelOptions options;
-        options.architecture = architecture;
-        options.vocab_size = 300;
-        model = path("model");
-        weights::writeRandomModel(model, options);
-    }
-
-    std::string path(const std::string& name) const {
-        return dir.filePath(QString::fromStdString(name)).toStdString();
-    }
-};
+using FamilyModel = testing::TinyModelDir;
 
 at::Tensor sampleIds() {
     return at::arange(3, 3 + 2 * 12, at::TensorOptions().dtype(at::kLong)).remainder(290).view({2, 12});

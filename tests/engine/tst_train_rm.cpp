@@ -14,6 +14,7 @@
 #include "backend/weights/random_model.h"
 #include "backend/weights/safetensors.h"
 #include "tests/common/test_support.h"
+#include "tests/common/tiny_model_dir.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -50,26 +51,15 @@ void writePairs(const std::string& path, int first, int count) {
     }
 }
 
-struct Fixture {
-    QTemporaryDir dir;
-    std::string model;
+struct Fixture : testing::TinyModelDir {
     std::string train_file;
     std::string eval_file;
 
     Fixture() {
-        weights::RandomModelOptions options;
-        options.architecture = weights::Architecture::Llama;
-        options.vocab_size = 300;
-        model = path("model");
-        weights::writeRandomModel(model, options);
         train_file = path("train.jsonl");
         eval_file = path("eval.jsonl");
         writePairs(train_file, 0, 240);
         writePairs(eval_file, 1000, 40);
-    }
-
-    std::string path(const std::string& name) const {
-        return dir.filePath(QString::fromStdString(name)).toStdString();
     }
 
     json config(const std::string& output, bool lora) const {

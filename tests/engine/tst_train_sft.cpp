@@ -12,6 +12,7 @@
 #include "backend/weights/random_model.h"
 #include "backend/weights/safetensors.h"
 #include "tests/common/test_support.h"
+#include "tests/common/tiny_model_dir.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -50,26 +51,15 @@ void writeQaFile(const std::string& path, int first, int count) {
     }
 }
 
-struct Fixture {
-    QTemporaryDir dir;
-    std::string model;
+struct Fixture : testing::TinyModelDir {
     std::string train_file;
     std::string eval_file;
 
     Fixture() {
-        weights::RandomModelOptions options;
-        options.architecture = weights::Architecture::Llama;
-        options.vocab_size = 300;
-        model = path("model");
-        weights::writeRandomModel(model, options);
         train_file = path("train.jsonl");
         eval_file = path("eval.jsonl");
         writeQaFile(train_file, 0, 48);
         writeQaFile(eval_file, 100, 12);
-    }
-
-    std::string path(const std::string& name) const {
-        return dir.filePath(QString::fromStdString(name)).toStdString();
     }
 
     json config(const std::string& output, bool lora) const {
