@@ -284,17 +284,8 @@ RunResult runSft(const TrainConfig& config, const RunOptions& options) {
                       {"step", progress.step},
                       {"eval_loss", evaluateShared(model, eval_batches, parallel)}});
         }
-        // Every rank stops at the same step when any of them was asked to.
-        const bool stop_requested = options.cancel != nullptr && options.cancel->load();
         cancelled =
-            parallel.allReduceSum({stop_requested ? 1.0 : 0.0})[0] > 0.0 && progress.step < total_steps;
-        const bool periodic = config.save_every_steps > 0 && progress.step % config.save_every_steps == 0 &&
-                              progress.step < total_steps;
-        if ((periodic || cancelled) && parallel.isMain()) {
-            const std::string path =
-                saveCheckpoint(config, model.trainableParameters(), optimizer, generator, progress);
-            log.emit({{"event", "checkpoint"}, {"step", progress.step}, {"path", path}});
-        }
+            endOfStep(config, options, parallel, model, optimizer, generator, progress, total_steps, log);
         if (cancelled) break;
     }
     RunResult result;

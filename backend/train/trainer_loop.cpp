@@ -4,6 +4,7 @@
 #include "backend/common/errors.h"
 #include "backend/common/process_memory.h"
 #include "backend/runs/training_flops.h"
+#include "backend/train/distributed.h"
 #include "backend/train/model_files.h"
 
 #ifdef VIETLLM_WITH_CUDA
@@ -307,6 +308,22 @@ Progress loadCheckpoint(const std::string& path, const std::vector<model::NamedT
     }
     generator.set_state(generator_state);
     return progress;
+}
+
+bool endOfStep(const TrainConfig& config, const RunOptions& options, DataParallel& parallel,
+               const model::Transformer& model, torch::optim::AdamW& optimizer, at::Generator& generator,
+               const Progress& progress, std::int64_t total_steps, MetricsLog& log) {
+    const bool stop_requested = options.cancel != nullptr && options.cancel->load();
+    const bool cancelled =
+        parallel.allReduceSum({stop_requested ? 1.0 : 0.0})[0] > 0.0 && progress.step < total_steps;
+    const bool periodic = config.save_every_steps > 0 && progress.step % config.save_every_steps == 0 &&
+                          progress.step < total_steps;
+    if ((periodic || cancelled) && parallel.isMain()) {
+        const std::string path =
+            saveCheckpoint(config, model.trainableParameters(), optimizer, generator, progress);
+        log.emit({{"event", "checkpoint"}, {"step", progress.step}, {"path", path}});
+    }
+    return cancelled;
 }
 
 void writeFinal(const TrainConfig& config, const model::Transformer& model, const std::string& final_dir) {

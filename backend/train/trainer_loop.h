@@ -20,6 +20,8 @@
 
 namespace vietllm::train {
 
+class DataParallel;
+
 /// The current UTC time as ISO 8601 ("2026-11-26T09:00:00Z"), for start events.
 std::string isoTimeNow();
 
@@ -139,6 +141,13 @@ std::string saveCheckpoint(const TrainConfig& config, const std::vector<model::N
 /// another model or config.
 Progress loadCheckpoint(const std::string& path, const std::vector<model::NamedTensor>& trainable,
                         torch::optim::AdamW& optimizer, at::Generator& generator);
+
+/// The end of an optimizer step: every rank agrees whether a stop was asked for on any of them (so
+/// all stop at the same step), and the main rank saves the periodic checkpoint or the one a stop
+/// needs. Returns true when the run stops here.
+bool endOfStep(const TrainConfig& config, const RunOptions& options, DataParallel& parallel,
+               const model::Transformer& model, torch::optim::AdamW& optimizer, at::Generator& generator,
+               const Progress& progress, std::int64_t total_steps, MetricsLog& log);
 
 /// Writes OUTPUT_DIR/final-style output `final_dir`: a PEFT adapter under LoRA, else a model folder.
 void writeFinal(const TrainConfig& config, const model::Transformer& model, const std::string& final_dir);
