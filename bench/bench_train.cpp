@@ -9,17 +9,23 @@
 //   d  Llama-3.1-8B shape, LoRA r16 with gradient checkpointing, packed 2048 x 4
 //   check  a 20-step tiny LoRA run: its loss falls, and a run cancelled at step 10 and resumed
 //          reproduces it (exit 1 otherwise)
+//   check-pref  12-step tiny LoRA DPO and reward-model runs on the device: DPO starts at loss log 2
+//          (the reference is computed on the device too) and raises the held-out margin, the reward
+//          model learns the held-out pairs (exit 1 otherwise)
 // Warm-up steps are excluded; the figures are over the timed steps that follow. FLOPs convention:
 // runs/training_flops.h (6N or 4N + 12 l h q t, t = row length). `--size tiny` runs every case on the
 // tiny model in seconds (a smoke check of the bench itself on a CPU).
 //
-// usage: vietllm-bench-train [--device cpu|cuda|cuda:N] [--size tiny|real] [--case all|a|b|c|d|check]
+// usage: vietllm-bench-train [--device cpu|cuda|cuda:N] [--size tiny|real] [--case
+// all|a|b|c|d|check|check-pref]
 //                            [--steps N] [--warmup N] [--dtype fp32|bf16] [--threads N] [--work DIR]
 //                            [--peak-tflops X]   (the device's peak when the trainer's table lacks it)
 
 #include "backend/common/errors.h"
 #include "backend/runs/training_flops.h"
 #include "backend/tokenizer/tokenizer.h"
+#include "backend/train/dpo_trainer.h"
+#include "backend/train/rm_trainer.h"
 #include "backend/train/sft_data.h"
 #include "backend/train/sft_trainer.h"
 #include "backend/train/train_config.h"
@@ -99,7 +105,8 @@ Settings parseSettings(int argc, char** argv) {
     if ((argc - 1) % 2 != 0 || settings.steps < 1 || settings.warmup < 1 ||
         (settings.size != "tiny" && settings.size != "real")) {
         std::cerr
-            << "usage: vietllm-bench-train [--device cpu|cuda] [--size tiny|real] [--case all|a|b|c|d|check]"
+            << "usage: vietllm-bench-train [--device cpu|cuda] [--size tiny|real] [--case "
+               "all|a|b|c|d|check|check-pref]"
                " [--steps N] [--warmup N] [--dtype fp32|bf16] [--threads N] [--work DIR] [--peak-tflops X]\n";
         std::exit(2);
     }
@@ -416,6 +423,105 @@ int runCheck(const Settings& settings) {
     return falls && exact ? 0 : 1;
 }
 
+// `count` separable preference pairs from `first` on: to "Câu i?", a reply ending with "ạ ạ ạ" is
+// chosen over the same words ending with "nhé".
+std::string writeMarkerPairs(const std::string& path, int first, int count) {
+    static const char* const words[] = {"trời", "mưa", "nắng",   "gió", "sông",
+                                        "núi",  "lúa", "thuyền", "mèo", "chim"};
+    std::ofstream out(path);
+    for (int i = first; i < first + count; ++i) {
+        std::string reply;
+        for (int k = 0; k < 3; ++k) reply += std::string(k == 0 ? "" : " ") + words[(i * 7 + k * 3) % 10];
+        const json prompt = json::array({{{"role", "user"}, {"content", "Câu " + std::to_string(i) + "?"}}});
+        out << json({{"prompt", prompt}, {"chosen", reply + " ạ ạ ạ"}, {"rejected", reply + " nhé"}}).dump()
+            << "\n";
+    }
+    return path;
+}
+
+// The events of a `method` run ("dpo" or "rm") of 12 LoRA steps on the tiny model and the marker pairs.
+std::vector<json> preferenceRun(const Settings& settings, const std::string& method,
+                                const std::string& model_dir, const std::string& train_file,
+                                const std::string& eval_file) {
+    const std::string output_dir = (fs::path(settings.work) / ("check-" + method)).string();
+    fs::remove_all(output_dir);
+    const json config = {{"method", method},
+                         {"model", model_dir},
+                         {"output_dir", output_dir},
+                         {"data", {{"train", {train_file}}, {"eval", {eval_file}}}},
+                         {"template", "chatml"},
+                         {"max_seq_len", 128},
+                         {"micro_batch_size", 8},
+                         {"gradient_accumulation", 1},
+                         {"max_steps", 12},
+                         {"optimizer", {{"lr", method == "dpo" ? 5e-3 : 2e-3}}},
+                         {"schedule", {{"kind", "constant"}, {"warmup_steps", 1}}},
+                         {"dtype", settings.dtype},
+                         {"device", settings.device},
+                         {"seed", 3},
+                         {"eval_every_steps", 0},
+                         {"save_every_steps", 0},
+                         {"lora", {{"rank", 8}, {"alpha", 16}, {"dropout", 0.0}}}};
+    std::vector<json> events;
+    train::RunOptions options;
+    options.num_threads = settings.threads;
+    options.on_event = [&](const nlohmann::ordered_json& event) {
+        events.push_back(json::parse(event.dump()));
+    };
+    const train::TrainConfig parsed = train::parseTrainConfig(config, output_dir + "/config.json");
+    if (method == "dpo") {
+        train::runDpo(parsed, options);
+    } else {
+        train::runRewardModel(parsed, options);
+    }
+    fs::remove_all(output_dir);
+    return events;
+}
+
+// The first and last step events and the final eval event of `events`.
+struct RunEnds {
+    json first;
+    json last;
+    json eval;
+};
+
+RunEnds runEnds(const std::vector<json>& events) {
+    RunEnds ends;
+    for (const json& event : events) {
+        if (event["event"] == "step") {
+            if (ends.first.is_null()) ends.first = event;
+            ends.last = event;
+        } else if (event["event"] == "eval") {
+            ends.eval = event;
+        }
+    }
+    return ends;
+}
+
+// DPO and the reward model on the device: short runs that must learn the separable marker pairs.
+int runPreferenceCheck(const Settings& settings) {
+    const std::string model_dir = modelFolder(settings, "tiny");
+    const std::string train_file =
+        writeMarkerPairs((fs::path(settings.work) / "pairs.jsonl").string(), 0, 96);
+    const std::string eval_file =
+        writeMarkerPairs((fs::path(settings.work) / "eval_pairs.jsonl").string(), 1000, 24);
+    const RunEnds dpo = runEnds(preferenceRun(settings, "dpo", model_dir, train_file, eval_file));
+    const RunEnds rm = runEnds(preferenceRun(settings, "rm", model_dir, train_file, eval_file));
+    const double dpo_start = dpo.first["loss"].get<double>();
+    // Step 1's policy is the reference (LoRA's B starts at 0): log 2 up to the device's rounding.
+    const bool dpo_ok =
+        std::abs(dpo_start - std::log(2.0)) < 1e-2 && dpo.last["loss"].get<double>() < dpo_start &&
+        dpo.eval["eval_margin"].get<double>() > 0.0 && dpo.eval["eval_accuracy"].get<double>() >= 0.75;
+    const bool rm_ok = rm.last["loss"].get<double>() < 0.5 * rm.first["loss"].get<double>() &&
+                       rm.eval["accuracy"].get<double>() >= 0.9;
+    std::cout << "preference check on " << settings.device << " (" << settings.dtype << "): dpo loss "
+              << dpo_start << " -> " << dpo.last["loss"] << ", held-out margin " << dpo.eval["eval_margin"]
+              << ", accuracy " << dpo.eval["eval_accuracy"] << (dpo_ok ? " (ok)" : " (FAILED)")
+              << "; rm loss " << rm.first["loss"] << " -> " << rm.last["loss"] << ", held-out accuracy "
+              << rm.eval["accuracy"] << (rm_ok ? " (ok)" : " (FAILED)") << "\n";
+    return dpo_ok && rm_ok ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -423,6 +529,7 @@ int main(int argc, char** argv) {
     try {
         fs::create_directories(settings.work);
         if (settings.which == "check") return runCheck(settings);
+        if (settings.which == "check-pref") return runPreferenceCheck(settings);
         if (settings.which == "all") {  // one case at a time (the GPU script): the caller prints it
             std::cout
                 << "| case | run | real tokens/s | MFU | peak memory | stock (H200) | vs stock | target |\n"

@@ -2812,6 +2812,22 @@ vietllm-cli project import PROJECT.vietllm --format alpaca FILE.json</translatio
         <source>Data-parallel processes: each one holds the whole model and trains on its share of every step, so a step learns from micro-batch × accumulation × processes examples. One per GPU; on a CPU they share its cores.</source>
         <translation>Data-parallel processes: each one holds the whole model and trains on its share of every step, so a step learns from micro-batch × accumulation × processes examples. One per GPU; on a CPU they share its cores.</translation>
     </message>
+    <message>
+        <source>Needs about %1 (weights %2, gradients and optimizer %3, activations %4); the memory of %5 is unknown.</source>
+        <translation>Needs about %1 (weights %2, gradients and optimizer %3, activations %4); the memory of %5 is unknown.</translation>
+    </message>
+    <message>
+        <source>Needs about %1 (weights %2, gradients and optimizer %3, activations %4); %5 has %6.</source>
+        <translation>Needs about %1 (weights %2, gradients and optimizer %3, activations %4); %5 has %6.</translation>
+    </message>
+    <message>
+        <source>Needs about %1 processes × %2 = %3 (each: weights %4, gradients and optimizer %5, activations %6); this machine has %7.</source>
+        <translation>Needs about %1 processes × %2 = %3 (each: weights %4, gradients and optimizer %5, activations %6); this machine has %7.</translation>
+    </message>
+    <message>
+        <source>It will not fit: use LoRA, a smaller micro-batch or sequence length, fewer processes, or a bigger machine.</source>
+        <translation>It will not fit: use LoRA, a smaller micro-batch or sequence length, fewer processes, or a bigger machine.</translation>
+    </message>
 </context>
 <context>
     <name>vietllm::widgets::TrainingSourceModel</name>

@@ -2792,6 +2792,22 @@ vietllm-cli project import PROJECT.vietllm --format alpaca FILE.json</translatio
         <source>Data-parallel processes: each one holds the whole model and trains on its share of every step, so a step learns from micro-batch × accumulation × processes examples. One per GPU; on a CPU they share its cores.</source>
         <translation>Số tiến trình song song dữ liệu: mỗi tiến trình giữ toàn bộ mô hình và huấn luyện phần việc của mình trong mỗi bước, nên một bước học từ lô nhỏ × số bước tích lũy × số tiến trình ví dụ. Mỗi GPU một tiến trình; trên CPU các tiến trình dùng chung các lõi.</translation>
     </message>
+    <message>
+        <source>Needs about %1 (weights %2, gradients and optimizer %3, activations %4); the memory of %5 is unknown.</source>
+        <translation>Cần khoảng %1 (trọng số %2, gradient và bộ tối ưu %3, kích hoạt %4); chưa biết bộ nhớ của %5.</translation>
+    </message>
+    <message>
+        <source>Needs about %1 (weights %2, gradients and optimizer %3, activations %4); %5 has %6.</source>
+        <translation>Cần khoảng %1 (trọng số %2, gradient và bộ tối ưu %3, kích hoạt %4); %5 có %6.</translation>
+    </message>
+    <message>
+        <source>Needs about %1 processes × %2 = %3 (each: weights %4, gradients and optimizer %5, activations %6); this machine has %7.</source>
+        <translation>Cần khoảng %1 tiến trình × %2 = %3 (mỗi tiến trình: trọng số %4, gradient và bộ tối ưu %5, kích hoạt %6); máy này có %7.</translation>
+    </message>
+    <message>
+        <source>It will not fit: use LoRA, a smaller micro-batch or sequence length, fewer processes, or a bigger machine.</source>
+        <translation>Không đủ bộ nhớ: hãy dùng LoRA, micro-batch hoặc độ dài chuỗi nhỏ hơn, ít tiến trình hơn, hoặc một máy lớn hơn.</translation>
+    </message>
 </context>
 <context>
     <name>vietllm::widgets::TrainingSourceModel</name>

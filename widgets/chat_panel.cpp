@@ -64,23 +64,6 @@ QString stopReasonText(sample::StopReason reason) {
     }
 }
 
-const char* stopReasonName(sample::StopReason reason) {
-    switch (reason) {
-        case sample::StopReason::MaxTokens:
-            return "max_tokens";
-        case sample::StopReason::StopToken:
-            return "stop_token";
-        case sample::StopReason::StopString:
-            return "stop_string";
-        case sample::StopReason::Cancelled:
-            return "cancelled";
-        case sample::StopReason::ContextFull:
-            return "context_full";
-        default:
-            return "invalid";
-    }
-}
-
 QString statsText(const GenerationStats& stats) {
     return ChatPanel::tr("First token %1 ms · %2 tokens/s · %3 tokens · %4")
         .arg(QLocale().toString(stats.first_token_ms, 'f', 0))
@@ -90,7 +73,7 @@ QString statsText(const GenerationStats& stats) {
 }
 
 nlohmann::json statsJson(const GenerationStats& stats) {
-    return {{"stop_reason", stopReasonName(stats.stop_reason)},
+    return {{"stop_reason", sample::stopReasonName(stats.stop_reason)},
             {"stopped", stats.stop_reason == sample::StopReason::Cancelled},
             {"tokens", stats.tokens},
             {"prompt_tokens", stats.prompt_tokens},

@@ -322,6 +322,8 @@ QWidget* TrainingPanel::createFormPanel() {
     });
     connect(m_dtype, &QComboBox::currentIndexChanged, this, &TrainingPanel::updateMemoryEstimate);
     connect(m_checkpointing, &QCheckBox::toggled, this, &TrainingPanel::updateMemoryEstimate);
+    connect(m_device, &QComboBox::currentIndexChanged, this, &TrainingPanel::updateMemoryEstimate);
+    connect(m_processes, &QSpinBox::valueChanged, this, &TrainingPanel::updateMemoryEstimate);
 
     auto* scroll = new QScrollArea(this);
     scroll->setWidget(form_widget);
@@ -489,20 +491,46 @@ void TrainingPanel::updateMemoryEstimate() {
         updateButtons();
         return;
     }
+    const runs::RunSetup setup = currentSetup();
     const runs::MemoryEstimate estimate =
-        runs::estimateTrainingMemory(*m_model_config, runs::trainingShape(currentSetup()));
-    const std::int64_t available = runs::physicalMemoryBytes();
-    m_fits_memory = available == 0 || estimate.total_bytes <= available;
+        runs::estimateTrainingMemory(*m_model_config, runs::trainingShape(setup));
+    // A GPU run holds one replica per GPU; on the CPU every process holds one in the host's memory
+    // (the trainer checks the same: train::checkTrainConfig).
+    const bool gpu = setup.device != "cpu";
+    const int processes = gpu ? 1 : m_processes->value();
+    const std::int64_t available =
+        gpu ? sample::deviceMemoryBytes(setup.device) : runs::physicalMemoryBytes();
+    const std::int64_t needed = estimate.total_bytes * processes;
+    m_fits_memory = available == 0 || needed <= available;
     const auto bytes = [](std::int64_t value) { return QString::fromStdString(runs::formatBytes(value)); };
-    QString text =
-        tr("Needs about %1 (weights %2, gradients and optimizer %3, activations %4); this machine has %5.")
-            .arg(bytes(estimate.total_bytes), bytes(estimate.weights_bytes),
-                 bytes(estimate.gradients_bytes + estimate.optimizer_bytes),
-                 bytes(estimate.activations_bytes), bytes(available));
+    const QString weights = bytes(estimate.weights_bytes);
+    const QString optimizer = bytes(estimate.gradients_bytes + estimate.optimizer_bytes);
+    const QString activations = bytes(estimate.activations_bytes);
+    const QString device = QString::fromStdString(setup.device);
+    QString text;
+    if (gpu && available == 0) {
+        text = tr("Needs about %1 (weights %2, gradients and optimizer %3, activations %4); the memory of %5 "
+                  "is unknown.")
+                   .arg(bytes(needed), weights, optimizer, activations, device);
+    } else if (gpu) {
+        text = tr("Needs about %1 (weights %2, gradients and optimizer %3, activations %4); %5 has %6.")
+                   .arg(bytes(needed), weights, optimizer, activations, device, bytes(available));
+    } else if (processes > 1) {
+        text = tr("Needs about %1 processes × %2 = %3 (each: weights %4, gradients and optimizer %5, "
+                  "activations %6); this machine has %7.")
+                   .arg(QString::number(processes), bytes(estimate.total_bytes), bytes(needed), weights,
+                        optimizer, activations, bytes(available));
+    } else {
+        text = tr("Needs about %1 (weights %2, gradients and optimizer %3, activations %4); this machine has "
+                  "%5.")
+                   .arg(bytes(needed), weights, optimizer, activations, bytes(available));
+    }
     if (!m_fits_memory) {
-        text +=
-            QLatin1Char(' ') +
-            tr("It will not fit: use LoRA, a smaller micro-batch or sequence length, or a bigger machine.");
+        text += QLatin1Char(' ') +
+                (processes > 1 ? tr("It will not fit: use LoRA, a smaller micro-batch or sequence length, "
+                                    "fewer processes, or a bigger machine.")
+                               : tr("It will not fit: use LoRA, a smaller micro-batch or sequence length, "
+                                    "or a bigger machine."));
     }
     m_memory_label->setText(text);
     m_memory_label->setStyleSheet(m_fits_memory ? QString() : QStringLiteral("color: #b00020;"));

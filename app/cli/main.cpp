@@ -48,7 +48,7 @@ constexpr const char* kUsage =
     "  train sft|dpo|rm|rl|validate|merge ...\n"
     "                    fine-tune a local model (SFT, DPO, reward model, RL; LoRA or full) from a\n"
     "                    JSON config; merge adapters\n"
-    "  train sft|dpo|rm CONFIG.json --nproc-per-node N [--resume] [--threads N]\n"
+    "  train sft|dpo|rm|rl CONFIG.json --nproc-per-node N [--resume] [--threads N]\n"
     "                    data-parallel training in N processes on this host (as torchrun does)\n"
     "  tokenize --tokenizer PATH [--add-special] [FILE...]\n"
     "                    print one JSON array of token ids per input line\n"

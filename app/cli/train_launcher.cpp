@@ -208,8 +208,8 @@ bool hasProcessCountOption(const Arguments& args) {
 int runTrainLauncher(const Arguments& args) {
     auto [count, rest] = takeProcessCount(args);
     const std::string subcommand = rest.empty() ? std::string() : rest[0];
-    if (subcommand != "sft" && subcommand != "dpo" && subcommand != "rm") {
-        throw UserError(std::string(kOption) + " works with train sft, dpo and rm");
+    if (subcommand != "sft" && subcommand != "dpo" && subcommand != "rm" && subcommand != "rl") {
+        throw UserError(std::string(kOption) + " works with train sft, dpo, rm and rl");
     }
     std::vector<std::string> argv = {engineExecutablePath(), "train"};
     argv.insert(argv.end(), rest.begin(), rest.end());

@@ -1,5 +1,5 @@
 #pragma once
-// `vietllm-cli train sft|dpo|rm CONFIG --nproc-per-node N`: data-parallel training on one host, the
+// `vietllm-cli train sft|dpo|rm|rl CONFIG --nproc-per-node N`: data-parallel training on one host, the
 // equivalent of `torchrun --standalone --nproc-per-node N`. Starts N vietllm-engine processes with
 // torchrun's variables (RANK, LOCAL_RANK, WORLD_SIZE, LOCAL_WORLD_SIZE, MASTER_ADDR=127.0.0.1 and a
 // free MASTER_PORT), passes rank 0's stdout (the event stream) and stderr through, prefixes the

@@ -9,6 +9,11 @@ std::string deviceName(int device_index) {
     return at::cuda::getDeviceProperties(static_cast<c10::DeviceIndex>(device_index))->name;
 }
 
+std::int64_t totalMemoryBytes(int device_index) {
+    return static_cast<std::int64_t>(
+        at::cuda::getDeviceProperties(static_cast<c10::DeviceIndex>(device_index))->totalGlobalMem);
+}
+
 std::int64_t peakAllocatedBytes(int device_index) {
     const auto stats =
         c10::cuda::CUDACachingAllocator::getDeviceStats(static_cast<c10::DeviceIndex>(device_index));

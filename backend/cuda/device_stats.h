@@ -12,6 +12,10 @@ namespace vietllm::cuda {
 /// The CUDA device name ("NVIDIA H100 80GB HBM3"): what the MFU peak table is keyed by.
 std::string deviceName(int device_index);
 
+/// The device's memory in bytes (cudaDeviceProp::totalGlobalMem): what a training run's memory
+/// estimate is checked against before the model is loaded.
+std::int64_t totalMemoryBytes(int device_index);
+
 /// The most bytes the caching allocator had handed out on the device since the last reset (tensors
 /// only, not the allocator's cached reserve).
 std::int64_t peakAllocatedBytes(int device_index);

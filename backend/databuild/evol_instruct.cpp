@@ -195,12 +195,9 @@ private:
     }
 
     net::ChatRequest responseRequest(const std::string& instruction) const {
-        net::ChatRequest request;
-        request.messages = {{"system", "Bạn là một trợ lý AI hữu ích. Luôn trả lời bằng tiếng Việt."},
-                            {"user", instruction}};
-        request.parameters.max_tokens = m_options.model.max_tokens;
-        request.parameters.temperature = m_options.model.temperature;
-        return request;
+        return stepRequest({{"system", "Bạn là một trợ lý AI hữu ích. Luôn trả lời bằng tiếng Việt."},
+                            {"user", instruction}},
+                           m_options.model);
     }
 
     Lineage write(const Lineage& parent, EvolOperation operation, std::size_t round,

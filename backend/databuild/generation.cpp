@@ -5,11 +5,20 @@
 #include "backend/databuild/hashing.h"
 
 #include <sstream>
+#include <utility>
 
 namespace vietllm::databuild {
 
 bool inHashShard(const std::string& key, const Shard& shard) {
     return hashBytes(key) % shard.count == shard.index;
+}
+
+net::ChatRequest stepRequest(std::vector<net::ChatMessage> messages, const ModelStepOptions& options) {
+    net::ChatRequest request;
+    request.messages = std::move(messages);
+    request.parameters.max_tokens = options.max_tokens;
+    request.parameters.temperature = options.temperature;
+    return request;
 }
 
 void throwIfCancelled(const ModelStepOptions& options) {

@@ -46,6 +46,10 @@ struct ModelStepOptions {
 /// position, so that an item stays in its shard whatever else the inputs hold.
 bool inHashShard(const std::string& key, const Shard& shard);
 
+/// A request of `messages` with the step's max_tokens and temperature: the one place where a model
+/// step's generation settings reach its requests (and so the response cache's keys).
+net::ChatRequest stepRequest(std::vector<net::ChatMessage> messages, const ModelStepOptions& options);
+
 /// Throws UserError("cancelled") when the step's cancel flag is set.
 void throwIfCancelled(const ModelStepOptions& options);
 

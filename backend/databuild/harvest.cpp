@@ -509,18 +509,15 @@ std::vector<HarvestArticle> readHarvestArticles(const std::string& path, const H
 }
 
 net::ChatRequest reverseInstructionRequest(const std::string& passage, const ModelStepOptions& options) {
-    net::ChatRequest request;
-    request.messages = {
-        {"system", "Bạn giúp xây dựng dữ liệu huấn luyện tiếng Việt. Chỉ trả lời bằng tiếng Việt."},
-        {"user",
-         "Dưới đây là một đoạn văn do con người viết. Hãy viết một yêu cầu hoặc câu hỏi bằng tiếng Việt mà "
-         "đoạn văn này là câu trả lời tốt cho nó. Người đọc yêu cầu sẽ không nhìn thấy đoạn văn, nên đừng "
-         "nhắc tới \"đoạn văn\" hay \"văn bản trên\". Chỉ viết đúng yêu cầu đó, không giải thích.\n\n"
-         "Đoạn văn:\n" +
-             passage}};
-    request.parameters.max_tokens = options.max_tokens;
-    request.parameters.temperature = options.temperature;
-    return request;
+    return stepRequest(
+        {{"system", "Bạn giúp xây dựng dữ liệu huấn luyện tiếng Việt. Chỉ trả lời bằng tiếng Việt."},
+         {"user",
+          "Dưới đây là một đoạn văn do con người viết. Hãy viết một yêu cầu hoặc câu hỏi bằng tiếng Việt mà "
+          "đoạn văn này là câu trả lời tốt cho nó. Người đọc yêu cầu sẽ không nhìn thấy đoạn văn, nên đừng "
+          "nhắc tới \"đoạn văn\" hay \"văn bản trên\". Chỉ viết đúng yêu cầu đó, không giải thích.\n\n"
+          "Đoạn văn:\n" +
+              passage}},
+        options);
 }
 
 ParsedInstruction parseReverseInstruction(const std::string& reply, const std::string& finish_reason) {

@@ -579,25 +579,19 @@ net::ChatRequest taskGenerationRequest(const std::vector<std::string>& examples,
     prompt += "\nHãy viết tiếp " + std::to_string(examples.size()) +
               " nhiệm vụ mới, khác hẳn các ví dụ, đánh số từ " + std::to_string(first) + " đến " +
               std::to_string(first + examples.size() - 1) + ", mỗi nhiệm vụ một dòng.";
-    net::ChatRequest request;
-    request.messages = {{"user", prompt}};
-    request.parameters.max_tokens = options.max_tokens;
-    request.parameters.temperature = options.temperature;
-    return request;
+    return stepRequest({{"user", prompt}}, options);
 }
 
 net::ChatRequest instanceRequest(const std::string& instruction, const ModelStepOptions& options) {
-    net::ChatRequest request;
-    request.messages = {
-        {"system", "Bạn là một trợ lý AI hữu ích. Luôn trả lời bằng tiếng Việt."},
-        {"user",
-         "Hãy thực hiện nhiệm vụ dưới đây. Nếu nhiệm vụ cần dữ liệu đầu vào (ví dụ một đoạn văn cần tóm tắt "
-         "hay một danh sách cần sắp xếp), hãy tự tạo một đầu vào phù hợp và thực tế. Trả lời đúng theo mẫu:\n"
-         "Đầu vào: <đầu vào, hoặc \"Không có\">\nĐầu ra: <kết quả>\n\nNhiệm vụ: " +
-             instruction}};
-    request.parameters.max_tokens = options.max_tokens;
-    request.parameters.temperature = options.temperature;
-    return request;
+    return stepRequest(
+        {{"system", "Bạn là một trợ lý AI hữu ích. Luôn trả lời bằng tiếng Việt."},
+         {"user",
+          "Hãy thực hiện nhiệm vụ dưới đây. Nếu nhiệm vụ cần dữ liệu đầu vào (ví dụ một đoạn văn cần tóm tắt "
+          "hay một danh sách cần sắp xếp), hãy tự tạo một đầu vào phù hợp và thực tế. Trả lời đúng theo "
+          "mẫu:\n"
+          "Đầu vào: <đầu vào, hoặc \"Không có\">\nĐầu ra: <kết quả>\n\nNhiệm vụ: " +
+              instruction}},
+        options);
 }
 
 nlohmann::ordered_json runSelfInstruct(const SelfInstructOptions& options) {

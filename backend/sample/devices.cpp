@@ -2,6 +2,10 @@
 
 #include "backend/common/errors.h"
 
+#ifdef VIETLLM_WITH_CUDA
+#include "backend/cuda/device_stats.h"
+#endif
+
 #include <ATen/ATen.h>
 #include <torch/cuda.h>
 
@@ -69,6 +73,18 @@ std::string checkedDevice(const std::string& name, const std::string& option) {
                         " visible (cuda:0 to cuda:" + std::to_string(count - 1) + ")");
     }
     return "cuda:" + std::to_string(index);
+}
+
+std::int64_t deviceMemoryBytes(const std::string& device) {
+    const long long index = cudaIndex(device);
+    if (index < 0 || index >= static_cast<long long>(torch::cuda::device_count())) {
+        return 0;
+    }
+#ifdef VIETLLM_WITH_CUDA
+    return cuda::totalMemoryBytes(static_cast<int>(index));
+#else
+    return 0;
+#endif
 }
 
 void synchronizeDevice(const std::string& device) {

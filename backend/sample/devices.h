@@ -22,6 +22,11 @@ std::vector<ComputeDevice> computeDevices();
 /// option and why: an unknown name, no CUDA in this libtorch or no GPU, or only N devices visible.
 std::string checkedDevice(const std::string& name, const std::string& option);
 
+/// The memory of CUDA device `device` ("cuda:N", or "cuda" for cuda:0) in bytes, for the memory
+/// fit checks of training; 0 when unknown: the CPU (whose memory is the host's), a build without
+/// the CUDA engine code (backend/cuda/), or a device this machine does not have.
+std::int64_t deviceMemoryBytes(const std::string& device);
+
 /// Waits until the work queued on `device` (a checkedDevice() id) has finished; a no-op on the
 /// CPU. Timings of GPU work need it, as kernels run asynchronously.
 void synchronizeDevice(const std::string& device);

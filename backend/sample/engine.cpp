@@ -253,6 +253,24 @@ bool deviceGreedy(const SamplingOptions& options) {
 
 }  // namespace
 
+const char* stopReasonName(StopReason reason) {
+    switch (reason) {
+        case StopReason::MaxTokens:
+            return "max_tokens";
+        case StopReason::StopToken:
+            return "stop_token";
+        case StopReason::StopString:
+            return "stop_string";
+        case StopReason::Cancelled:
+            return "cancelled";
+        case StopReason::ContextFull:
+            return "context_full";
+        case StopReason::Invalid:
+            break;
+    }
+    return "invalid";
+}
+
 DecodeShapes decodeShapesFromName(const std::string& name, const std::string& option) {
     if (name == "auto") {
         return DecodeShapes::Auto;

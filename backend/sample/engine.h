@@ -55,6 +55,10 @@ struct GenerationOptions {
 
 enum class StopReason { Invalid = 0, MaxTokens, StopToken, StopString, Cancelled, ContextFull };
 
+/// The stable name of a stop reason ("max_tokens", "stop_token", "stop_string", "cancelled",
+/// "context_full"; "invalid" otherwise): one spelling for the CLI's output and the chat store.
+const char* stopReasonName(StopReason reason);
+
 /// Token id of the last chunk of a row, which carries text held back until the row ended.
 constexpr std::int32_t kNoToken = -1;
 

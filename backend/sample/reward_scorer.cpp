@@ -2,6 +2,7 @@
 
 #include "backend/common/errors.h"
 #include "backend/model/transformer.h"
+#include "backend/sample/devices.h"
 #include "backend/train/sft_data.h"
 
 #include <ATen/Parallel.h>
@@ -81,6 +82,7 @@ struct RewardScorer::Impl {
         }
         const unsigned hardware = std::max(1U, std::thread::hardware_concurrency());
         at::set_num_threads(options.num_threads > 0 ? options.num_threads : static_cast<int>(hardware));
+        model.moveTo(at::Device(checkedDevice(options.device, "--device")));
     }
 
     chat::TemplateKind trained_template;
@@ -129,10 +131,14 @@ std::vector<float> RewardScorer::scoreIds(const std::vector<std::vector<std::int
         const auto shape = std::vector<std::int64_t>{batch, static_cast<std::int64_t>(length)};
         const auto long_options = at::TensorOptions().dtype(at::kLong);
         const at::Tensor hidden = model.hiddenStates(
-            at::tensor(at::ArrayRef<std::int64_t>(ids), long_options).view(shape),
-            at::tensor(at::ArrayRef<std::int64_t>(mask), long_options).view(shape).to(at::kBool));
-        const at::Tensor rewards =
-            model.scores(hidden.select(1, static_cast<std::int64_t>(length) - 1)).select(1, 0).contiguous();
+            at::tensor(at::ArrayRef<std::int64_t>(ids), long_options).view(shape).to(model.device()),
+            at::tensor(at::ArrayRef<std::int64_t>(mask), long_options)
+                .view(shape)
+                .to(model.device(), at::kBool));
+        const at::Tensor rewards = model.scores(hidden.select(1, static_cast<std::int64_t>(length) - 1))
+                                       .select(1, 0)
+                                       .to(at::kCPU, at::kFloat)
+                                       .contiguous();
         const float* data = rewards.data_ptr<float>();
         out.insert(out.end(), data, data + batch);
     }

@@ -20,8 +20,10 @@ namespace vietllm::sample {
 
 class RewardScorer {
 public:
-    /// Loads MODEL_DIR (config.json with num_labels 1, safetensors with score.weight, a tokenizer).
-    /// Throws UserError naming the folder when it is not a one-label sequence-classification model.
+    /// Loads MODEL_DIR (config.json with num_labels 1, safetensors with score.weight, a tokenizer)
+    /// with weights in options.dtype on options.device (the RL trainer scores on its run's device).
+    /// Throws UserError naming the folder when it is not a one-label sequence-classification model,
+    /// or naming the device when it is not available.
     RewardScorer(const std::string& model_dir, const EngineOptions& options);
     ~RewardScorer();
     RewardScorer(RewardScorer&&) noexcept;

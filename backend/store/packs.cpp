@@ -617,6 +617,26 @@ bool storeLabel(ProjectStore& store, const Fields& fields, std::int64_t annotato
     return true;
 }
 
+// Records a pack file this project received under `role`: "opened" (the task pack a working
+// project was made from) or "merged" (a return pack merged into the coordinator's project), with
+// the content hash that makes a merge idempotent. A pack merged again with new content replaces
+// its row: one statement, so both roles keep the same columns.
+void recordReceivedPack(Database& db, const std::string& role, const std::string& pack_id,
+                        std::int64_t annotator_id, const PackFile& pack, const std::string& pack_path) {
+    Statement record(
+        db,
+        "INSERT INTO annotation_pack (pack_id, role, annotator_id, content_sha256, file_name, header) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (pack_id, role) DO UPDATE SET "
+        "content_sha256 = excluded.content_sha256, file_name = excluded.file_name, header = excluded.header");
+    record.bindText(1, pack_id)
+        .bindText(2, role)
+        .bindInt(3, annotator_id)
+        .bindText(4, pack.sha256)
+        .bindText(5, pack_path)
+        .bindText(6, pack.header.dump())
+        .run();
+}
+
 }  // namespace
 
 std::string projectId(const ProjectStore& store) {
@@ -713,16 +733,7 @@ PackSummary openTaskPack(const std::string& pack_path, const std::string& projec
         summary.ranking_tasks = createPackTasks(work, pack, local_of);
         const std::int64_t annotator_id = ensureAnnotator(work, pack);
         summary.annotator = stringMember(annotatorJson(work, annotator_id), "name");
-        Statement opened(
-            work.database(),
-            "INSERT INTO annotation_pack (pack_id, role, annotator_id, content_sha256, file_name, header) "
-            "VALUES (?, 'opened', ?, ?, ?, ?)");
-        opened.bindText(1, summary.pack_id)
-            .bindInt(2, annotator_id)
-            .bindText(3, pack.sha256)
-            .bindText(4, pack_path)
-            .bindText(5, pack.header.dump())
-            .run();
+        recordReceivedPack(work.database(), "opened", summary.pack_id, annotator_id, pack, pack_path);
         transaction.commit();
     } catch (...) {
         const std::string path = work.path();
@@ -834,17 +845,7 @@ PackSummary mergeReturnPack(ProjectStore& coordinator, const std::string& pack_p
         }
         summary.replaced += replaced ? 1 : 0;
     }
-    Statement record(
-        db,
-        "INSERT INTO annotation_pack (pack_id, role, annotator_id, content_sha256, file_name, header) "
-        "VALUES (?, 'merged', ?, ?, ?, ?) ON CONFLICT (pack_id, role) DO UPDATE SET "
-        "content_sha256 = excluded.content_sha256, file_name = excluded.file_name, header = excluded.header");
-    record.bindText(1, summary.pack_id)
-        .bindInt(2, annotator_id)
-        .bindText(3, pack.sha256)
-        .bindText(4, pack_path)
-        .bindText(5, pack.header.dump())
-        .run();
+    recordReceivedPack(db, "merged", summary.pack_id, annotator_id, pack, pack_path);
     transaction.commit();
     return summary;
 }

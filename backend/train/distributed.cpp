@@ -4,9 +4,15 @@
 
 #include <c10/util/Exception.h>
 
+#if defined(VIETLLM_WITH_GLOO) || defined(VIETLLM_WITH_NCCL)
+#include <torch/version.h>
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#endif
 #ifdef VIETLLM_WITH_GLOO
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
-#include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#endif
+#ifdef VIETLLM_WITH_NCCL
+#include "backend/cuda/nccl_group.h"
 #endif
 
 #include <cstdlib>
@@ -119,11 +125,22 @@ std::vector<std::size_t> rankShare(std::size_t count, int rank, int world_size) 
     return out;
 }
 
-#ifdef VIETLLM_WITH_GLOO
+#if defined(VIETLLM_WITH_GLOO) || defined(VIETLLM_WITH_NCCL)
+
+namespace {
+
+// The c10d class every process group derives from: ProcessGroup in torch 1.x, Backend from 2.0.
+#if TORCH_VERSION_MAJOR >= 2
+using ProcessGroupBase = c10d::Backend;
+#else
+using ProcessGroupBase = c10d::ProcessGroup;
+#endif
+
+}  // namespace
 
 struct DataParallel::Group {
     c10::intrusive_ptr<c10d::Store> store;
-    c10::intrusive_ptr<c10d::ProcessGroupGloo> gloo;
+    c10::intrusive_ptr<ProcessGroupBase> collectives;
 };
 
 namespace {
@@ -170,6 +187,7 @@ void forEachBucket(const std::vector<at::Tensor>& tensors,
     flush();
 }
 
+#ifdef VIETLLM_WITH_GLOO
 // The Gloo transport device: loopback for a one-host run on 127.0.0.1/localhost, the interface of
 // GLOO_SOCKET_IFNAME when set (as torch does), else the address this host's name resolves to.
 std::shared_ptr<::gloo::transport::Device> glooDevice(const std::string& master_addr) {
@@ -181,11 +199,38 @@ std::shared_ptr<::gloo::transport::Device> glooDevice(const std::string& master_
     }
     return c10d::ProcessGroupGloo::createDefaultDevice();
 }
+#endif
+
+// The process group for tensors on `device`: NCCL for a GPU when this build has it, else Gloo (CPU
+// tensors, and CUDA tensors through host copies); "none" when this build has neither for `device`.
+std::string processGroupFor(const at::Device& device) {
+#ifdef VIETLLM_WITH_NCCL
+    constexpr bool with_nccl = true;
+#else
+    constexpr bool with_nccl = false;
+#endif
+#ifdef VIETLLM_WITH_GLOO
+    constexpr bool with_gloo = true;
+#else
+    constexpr bool with_gloo = false;
+#endif
+    if (with_nccl && device.is_cuda()) return "nccl";
+    return with_gloo ? "gloo" : "none";
+}
 
 }  // namespace
 
-DataParallel::DataParallel(const DistributedEnv& env, std::chrono::milliseconds timeout) : m_env(env) {
+DataParallel::DataParallel(const DistributedEnv& env, std::chrono::milliseconds timeout,
+                           const at::Device& device)
+    : m_env(env), m_device(device) {
     if (env.world_size <= 1) return;
+    const std::string backend = processGroupFor(device);
+    if (backend == "none") {
+        throw UserError("WORLD_SIZE=" + std::to_string(env.world_size) +
+                        ": this build has NCCL (GPU) but no Gloo (CPU) c10d support, so data-parallel "
+                        "training runs on cuda only; rebuild with libgloo-dev's headers, use a cuda "
+                        "device, or run one process");
+    }
     const std::string where = env.master_addr + ":" + std::to_string(env.master_port);
     try {
         c10d::TCPStoreOptions store_options;
@@ -196,15 +241,25 @@ DataParallel::DataParallel(const DistributedEnv& env, std::chrono::milliseconds 
         store_options.timeout = timeout;
         m_group = std::make_unique<Group>();
         m_group->store = c10::make_intrusive<c10d::TCPStore>(env.master_addr, store_options);
-        c10::intrusive_ptr<c10d::ProcessGroupGloo::Options> options =
-            c10d::ProcessGroupGloo::Options::create(timeout);
-        options->devices.push_back(glooDevice(env.master_addr));
-        m_group->gloo =
-            c10::make_intrusive<c10d::ProcessGroupGloo>(m_group->store, env.rank, env.world_size, options);
+#ifdef VIETLLM_WITH_NCCL
+        if (backend == "nccl") {
+            m_group->collectives = cuda::makeNcclGroup(m_group->store, env.rank, env.world_size, timeout);
+        }
+#endif
+#ifdef VIETLLM_WITH_GLOO
+        if (backend == "gloo") {
+            c10::intrusive_ptr<c10d::ProcessGroupGloo::Options> options =
+                c10d::ProcessGroupGloo::Options::create(timeout);
+            options->devices.push_back(glooDevice(env.master_addr));
+            m_group->collectives = c10::make_intrusive<c10d::ProcessGroupGloo>(m_group->store, env.rank,
+                                                                               env.world_size, options);
+        }
+#endif
     } catch (const std::exception& error) {
         throw UserError("rank " + std::to_string(env.rank) + ": cannot join the data-parallel group at " +
                         where + " (MASTER_ADDR:MASTER_PORT): " + collectiveMessage(error));
     }
+    m_backend = backend;
 }
 
 void DataParallel::allReduceGradients(const std::vector<at::Tensor>& parameters) {
@@ -217,7 +272,7 @@ void DataParallel::allReduceGradients(const std::vector<at::Tensor>& parameters)
     forEachBucket(gradients, [this](at::Tensor& flat) {
         std::vector<at::Tensor> buffers = {flat};
         try {
-            m_group->gloo->allreduce(buffers)->wait();
+            m_group->collectives->allreduce(buffers)->wait();
         } catch (const std::exception& error) {
             throw UserError("rank " + std::to_string(m_env.rank) +
                             ": gradient all-reduce failed (a peer stopped?): " + collectiveMessage(error));
@@ -228,13 +283,15 @@ void DataParallel::allReduceGradients(const std::vector<at::Tensor>& parameters)
 std::vector<double> DataParallel::allReduceSum(const std::vector<double>& values) {
     if (!m_group || values.empty()) return values;
     at::Tensor buffer = at::tensor(at::ArrayRef<double>(values), at::TensorOptions().dtype(at::kDouble));
+    if (m_backend == "nccl") buffer = buffer.to(m_device);  // NCCL reduces device memory only
     std::vector<at::Tensor> buffers = {buffer};
     try {
-        m_group->gloo->allreduce(buffers)->wait();
+        m_group->collectives->allreduce(buffers)->wait();
     } catch (const std::exception& error) {
         throw UserError("rank " + std::to_string(m_env.rank) +
                         ": all-reduce failed (a peer stopped?): " + collectiveMessage(error));
     }
+    buffer = buffer.cpu();  // from a GPU this copy also waits for the all-reduce
     const double* data = buffer.data_ptr<double>();
     return std::vector<double>(data, data + buffer.numel());
 }
@@ -246,7 +303,7 @@ void DataParallel::broadcastFromMain(const std::vector<at::Tensor>& tensors) {
     forEachBucket(detached, [this](at::Tensor& flat) {
         std::vector<at::Tensor> buffers = {flat};
         try {
-            m_group->gloo->broadcast(buffers)->wait();
+            m_group->collectives->broadcast(buffers)->wait();
         } catch (const std::exception& error) {
             throw UserError("rank " + std::to_string(m_env.rank) +
                             ": broadcast from rank 0 failed: " + collectiveMessage(error));
@@ -256,23 +313,31 @@ void DataParallel::broadcastFromMain(const std::vector<at::Tensor>& tensors) {
 
 void DataParallel::barrier() {
     if (!m_group) return;
+    if (m_backend == "nccl") {
+        // NCCL's barrier guesses the GPU from the rank; an all-reduce of one value on this run's GPU,
+        // copied back to the host, waits for every rank the same way on the right device.
+        allReduceSum({0.0});
+        return;
+    }
     try {
-        m_group->gloo->barrier()->wait();
+        m_group->collectives->barrier()->wait();
     } catch (const std::exception& error) {
         throw UserError("rank " + std::to_string(m_env.rank) +
                         ": barrier failed (a peer stopped?): " + collectiveMessage(error));
     }
 }
 
-#else  // a build without Gloo's headers: one process only
+#else  // a build without Gloo's or NCCL's headers: one process only
 
 struct DataParallel::Group {};
 
-DataParallel::DataParallel(const DistributedEnv& env, std::chrono::milliseconds) : m_env(env) {
+DataParallel::DataParallel(const DistributedEnv& env, std::chrono::milliseconds, const at::Device& device)
+    : m_env(env), m_device(device) {
     if (env.world_size > 1) {
         throw UserError("WORLD_SIZE=" + std::to_string(env.world_size) +
-                        ": this build has no Gloo (c10d) support for data-parallel training; rebuild with "
-                        "libgloo-dev installed, or run one process");
+                        ": this build has neither NCCL (GPU) nor Gloo (CPU) c10d support for "
+                        "data-parallel training; rebuild with libgloo-dev installed (CPU) or against pip "
+                        "torch with the nvidia-nccl wheel's headers (GPU), or run one process");
     }
 }
 

@@ -4,8 +4,9 @@
 // MASTER_PORT) or, when those are absent, from Slurm's (SLURM_PROCID, SLURM_NTASKS,
 // SLURM_LOCALID), so torchrun, srun and `vietllm-cli train ... --nproc-per-node N` all start it.
 // World size 1 (or no variable at all) uses no c10d: every operation is then a no-op. With more
-// processes a TCPStore on MASTER_ADDR:MASTER_PORT (rank 0 serves it) rendezvouses a Gloo process
-// group (CPU tensors, and CUDA tensors through host copies).
+// processes a TCPStore on MASTER_ADDR:MASTER_PORT (rank 0 serves it) rendezvouses a process group:
+// NCCL when the run's device is a GPU and this build has it (backend/cuda/nccl_group), else Gloo
+// (CPU tensors, and CUDA tensors through host copies).
 
 #include <ATen/ATen.h>
 
@@ -43,9 +44,11 @@ DistributedEnv distributedEnvFromProcess();
 class DataParallel {
 public:
     /// Joins the group `env` describes (no c10d when world_size is 1). `timeout` bounds the
-    /// rendezvous and every collective. Throws UserError when this build lacks Gloo and
-    /// world_size > 1, or when the rendezvous fails.
-    DataParallel(const DistributedEnv& env, std::chrono::milliseconds timeout);
+    /// rendezvous and every collective; `device` is where the trainer's tensors live (a CUDA
+    /// device picks NCCL when this build has it). Throws UserError when world_size > 1 and this
+    /// build has no process group for `device`, or when the rendezvous fails.
+    DataParallel(const DistributedEnv& env, std::chrono::milliseconds timeout,
+                 const at::Device& device = at::kCPU);
     ~DataParallel();
     DataParallel(const DataParallel&) = delete;
     DataParallel& operator=(const DataParallel&) = delete;
@@ -55,6 +58,9 @@ public:
     int localRank() const { return m_env.local_rank; }
     /// Rank 0: the one process that writes events, metrics, checkpoints and the final folder.
     bool isMain() const { return m_env.rank == 0; }
+    /// The process group carrying the collectives: "nccl", "gloo", or "none" (one process), for
+    /// the run's start event and log.
+    const std::string& backendName() const { return m_backend; }
 
     /// Sums the gradients of `parameters` over the ranks in place (flattened into buckets, one
     /// collective per bucket). A missing gradient counts as zeros and is created.
@@ -69,6 +75,8 @@ public:
 private:
     struct Group;
     DistributedEnv m_env;
+    at::Device m_device;
+    std::string m_backend = "none";
     std::unique_ptr<Group> m_group;
 };
 

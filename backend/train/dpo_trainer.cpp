@@ -8,11 +8,8 @@
 #include "backend/train/preference_data.h"
 #include "backend/train/trainer_loop.h"
 
-#include <ATen/CPUGeneratorImpl.h>
-
 #include <algorithm>
 #include <array>
-#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -21,7 +18,6 @@ namespace vietllm::train {
 namespace {
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
 using PairLogps = std::vector<std::array<double, 2>>;  ///< per pair: chosen, rejected
 
 // Some pairs' sequences (2i = prompt + chosen, 2i + 1 = prompt + rejected of the i-th pair) as
@@ -161,31 +157,32 @@ private:
     std::int64_t m_planned_epoch = -1;
 };
 
-// Summed reply-token log-probabilities [pairs, 2] (chosen, rejected) of a batch.
+// Summed reply-token log-probabilities [pairs, 2] (chosen, rejected) of a batch, on the model's device.
 at::Tensor sequenceLogps(const model::Transformer& model, const PairBatch& batch) {
     const MicroBatch& tokens = batch.tokens;
-    const at::Tensor logits = model.forwardPacked(longTensor(tokens.ids, tokens.rows, tokens.length),
-                                                  longTensor(tokens.positions, tokens.rows, tokens.length),
-                                                  longTensor(tokens.documents, tokens.rows, tokens.length));
-    const at::Tensor labels = longTensor(tokens.labels, tokens.rows, tokens.length).view({-1});
+    const at::Device device = model.device();
+    const at::Tensor logits = packedLogits(model, tokens);
+    const at::Tensor labels = flatLabels(tokens, device);
     const at::Tensor token_logps = -at::cross_entropy_loss(logits.view({-1, logits.size(-1)}).to(at::kFloat),
                                                            labels, {}, at::Reduction::None, kIgnoreLabel);
     const auto sequences = static_cast<std::int64_t>(2 * batch.pairs.size());
-    const at::Tensor index = longTensor(batch.sequence_of_position, tokens.rows, tokens.length).view({-1});
+    const at::Tensor index =
+        longTensor(batch.sequence_of_position, tokens.rows, tokens.length, device).view({-1});
     return at::zeros({sequences + 1}, token_logps.options())
         .index_add(0, index, token_logps)
         .slice(0, 0, sequences)
         .view({sequences / 2, 2});
 }
 
-at::Tensor referenceOf(const PairBatch& batch, const PairLogps& reference) {
+// The reference log-probabilities [pairs, 2] of a batch's pairs, on `device`.
+at::Tensor referenceOf(const PairBatch& batch, const PairLogps& reference, const at::Device& device) {
     std::vector<double> values;
     for (const std::size_t pair : batch.pairs) {
         values.push_back(reference[pair][0]);
         values.push_back(reference[pair][1]);
     }
     return at::tensor(at::ArrayRef<double>(values), at::TensorOptions().dtype(at::kDouble))
-        .to(at::kFloat)
+        .to(device, at::kFloat)
         .view({-1, 2});
 }
 
@@ -251,15 +248,16 @@ PairStats evaluate(const model::Transformer& model, const std::vector<PairBatch>
     at::NoGradGuard no_grad;
     PairStats stats;
     for (const std::size_t index : rankShare(batches.size(), parallel.rank(), parallel.worldSize())) {
-        stats.add(
-            dpoTerms(sequenceLogps(model, batches[index]), referenceOf(batches[index], reference), dpo));
+        stats.add(dpoTerms(sequenceLogps(model, batches[index]),
+                           referenceOf(batches[index], reference, model.device()), dpo));
     }
     stats.reduce(parallel);
     return stats;
 }
 
 // FNV-1a over what the reference log-probabilities depend on: the model folder, the token ids and
-// labels of every pair and the dtype; a cache with another fingerprint is recomputed.
+// labels of every pair, the dtype and a bf16 base; a cache with another fingerprint is recomputed.
+// The device is not part of it: a cache written on the CPU serves a GPU run and back.
 class Fingerprint {
 public:
     void add(std::uint64_t value) {
@@ -294,6 +292,7 @@ std::string referenceFingerprint(const TrainConfig& config, const PreferenceSpli
     Fingerprint fingerprint;
     fingerprint.add(fs::absolute(config.model_dir).lexically_normal().string());
     fingerprint.add(config.dtype == TrainDType::BFloat16 ? std::string("bf16") : std::string("fp32"));
+    if (baseWeightsDtype(config) == at::kBFloat16) fingerprint.add(std::string("bf16-base"));
     fingerprint.add(sets.train);
     fingerprint.add(sets.eval);
     return fingerprint.hex();
@@ -352,7 +351,8 @@ PairLogps computeLogps(const model::Transformer& model, const std::vector<Tokeni
     at::NoGradGuard no_grad;
     PairLogps out(set.size());
     for (const PairBatch& batch : planPairsInOrder(set, config)) {
-        const at::Tensor logps = sequenceLogps(model, batch).to(at::kDouble).contiguous();
+        const at::Tensor logps =
+            sequenceLogps(model, batch).to(at::Device(at::kCPU), at::kDouble).contiguous();
         for (std::size_t i = 0; i < batch.pairs.size(); ++i) {
             const auto row = static_cast<std::int64_t>(i);
             out[batch.pairs[i]] = {logps[row][0].item<double>(), logps[row][1].item<double>()};
@@ -361,9 +361,10 @@ PairLogps computeLogps(const model::Transformer& model, const std::vector<Tokeni
     return out;
 }
 
-// The reference log-probabilities: read from the cache, or computed with `model` as loaded (the
-// base: call before adapters are added or weights trained) and cached when `write_cache` (only
-// rank 0 of a data-parallel run writes it).
+// The reference log-probabilities: read from the cache, or computed with `model` on its device as
+// the policy starts (call before any update or resume: fresh LoRA adapters add exactly zero, as B
+// starts at zero, so this is the base) and cached as CPU doubles when `write_cache` (only rank 0 of
+// a data-parallel run writes it).
 Reference referenceLogps(const TrainConfig& config, const model::Transformer& model,
                          const PreferenceSplit& sets, bool write_cache) {
     const std::string path = (fs::path(config.output_dir) / kReferenceLogpsFile).string();
@@ -383,16 +384,6 @@ Reference referenceLogps(const TrainConfig& config, const model::Transformer& mo
     return reference;
 }
 
-// `accumulation`: micro-batches per optimizer step over all data-parallel ranks.
-std::int64_t totalSteps(const TrainConfig& config, PairStream& stream, std::int64_t accumulation) {
-    if (config.max_steps > 0) return config.max_steps;
-    std::int64_t steps = 0;
-    for (std::int64_t epoch = 0; epoch < config.epochs; ++epoch) {
-        steps += (stream.epochSize(epoch) + accumulation - 1) / accumulation;
-    }
-    return steps;
-}
-
 nlohmann::ordered_json evalEvent(std::int64_t step, const PairStats& stats) {
     nlohmann::ordered_json event = {{"event", "eval"}, {"step", step}};
     stats.addFields(event, "eval_");
@@ -406,148 +397,70 @@ RunResult runDpo(const TrainConfig& config, const RunOptions& options) {
         throw UserError(config.source + ": $.method: '" + methodName(config.method) +
                         "' is trained by `train " + methodName(config.method) + "`, not `train dpo`");
     }
-    const std::vector<std::pair<std::int64_t, std::string>> existing = prepareRun(config, options);
-    DataParallel parallel(distributedEnvFromProcess(), distributedTimeout());
-    const std::unique_ptr<tokenizer::Tokenizer> tokenizer = tokenizer::loadTokenizer(config.model_dir);
-    const PreferenceSplit sets = loadPreferenceSplit(config, *tokenizer);
-    model::Transformer model(config.model_dir, at::kFloat);
-    std::error_code error;
-    fs::create_directories(config.output_dir, error);
-    MetricsLog log(config.output_dir, options.on_event, parallel.isMain());
-    const AutocastScope autocast(config.dtype == TrainDType::BFloat16);
+    TrainerSession session(config, options);
+    const PreferenceSplit sets = loadPreferenceSplit(config, *session.tokenizer);
+    session.setUpModel();
+    const model::Transformer& model = *session.model;
+    DataParallel& parallel = session.parallel;
+    Progress& progress = session.progress;
     const Reference reference = referenceLogps(config, model, sets, parallel.isMain());
-
-    at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(config.seed);
-    if (config.lora) {
-        model.addLora(config.lora->target_modules, config.lora->rank, config.lora->alpha,
-                      config.lora->dropout, generator);
-    } else {
-        model.makeWeightsTrainable();
-    }
-    model.setGradientCheckpointing(config.gradient_checkpointing);
-    std::vector<at::Tensor> parameters;
-    std::int64_t trainable = 0;
-    for (const model::NamedTensor& parameter : model.trainableParameters()) {
-        parameters.push_back(parameter.tensor);
-        trainable += parameter.tensor.numel();
-    }
-    parallel.broadcastFromMain(parameters);
-    const std::unique_ptr<torch::optim::AdamW> optimizer_owner = makeOptimizer(config, parameters);
-    torch::optim::AdamW& optimizer = *optimizer_owner;
     PairStream stream(config, sets.train);
+    const auto epoch_size = [&](std::int64_t epoch) { return stream.epochSize(epoch); };
     // The global batch: rank r computes every world_size-th micro-batch of the single-process step.
     const std::int64_t accumulation = config.gradient_accumulation * parallel.worldSize();
-    const std::int64_t total_steps = totalSteps(config, stream, accumulation);
-    Progress progress;
-    if (options.resume) {
-        progress = loadCheckpoint(existing.back().second, model.trainableParameters(), optimizer, generator);
-    }
+    const std::int64_t total_steps = totalSteps(config, accumulation, epoch_size);
+    session.resume();
     const std::vector<PairBatch> eval_batches = planPairsInOrder(sets.eval, config);
-    log.emit({{"event", "start"},
-              {"method", "dpo"},
-              {"total_steps", total_steps},
-              {"parameters", model.parameterCount()},
-              {"trainable_parameters", trainable},
-              {"resumed_from_step",
-               options.resume ? nlohmann::ordered_json(progress.step) : nlohmann::ordered_json()},
-              {"pairs", sets.train.size()},
-              {"eval_pairs", sets.eval.size()},
-              {"dropped_pairs", sets.dropped},
-              {"reference", reference.cached ? "cached" : "computed"},
-              {"world_size", parallel.worldSize()},
-              {"time", isoTimeNow()}});
+    session.log->emit(session.startEvent("dpo", total_steps,
+                                         {{"pairs", sets.train.size()},
+                                          {"eval_pairs", sets.eval.size()},
+                                          {"dropped_pairs", sets.dropped},
+                                          {"reference", reference.cached ? "cached" : "computed"}}));
 
-    const Clock::time_point session_start = Clock::now();
-    const double elapsed_before = progress.elapsed_s;
-    const std::int64_t tokens_before = progress.tokens;
+    session.startLoop();
     bool cancelled = false;
     while (progress.step < total_steps) {
-        if (parallel.worldSize() > 1) {
-            generator.set_current_seed(stepSeed(config.seed, progress.step, parallel.rank()));
-        }
-        model.setDropoutGenerator(&generator);
-        optimizer.zero_grad();
+        session.beginStep();
         std::vector<const PairBatch*> batches;
-        for (std::int64_t i = 0; i < accumulation; ++i) {
-            if (progress.batch_index >= stream.epochSize(progress.epoch)) {
-                if (config.max_steps == 0 && progress.epoch + 1 >= config.epochs) break;
-                ++progress.epoch;
-                progress.batch_index = 0;
-                if (i > 0) break;  // an update never mixes epochs
-            }
-            batches.push_back(&stream.at(progress.epoch, progress.batch_index++));
+        for (const BatchSlot& slot : nextStepBatches(config, accumulation, progress, epoch_size)) {
+            batches.push_back(&stream.at(slot.epoch, slot.index));
         }
         if (batches.empty()) break;
         std::size_t step_pairs = 0;
         for (const PairBatch* batch : batches) {
             step_pairs += batch->pairs.size();
-            progress.tokens += batch->tokens.token_count;
+            // Both sequences of every pair are computed (and counted).
+            session.countTokens(batch->tokens.token_count, batch->tokens.length);
         }
         PairStats stats;
         for (const std::size_t index : rankShare(batches.size(), parallel.rank(), parallel.worldSize())) {
             const PairBatch& batch = *batches[index];
-            const PairTerms terms =
-                dpoTerms(sequenceLogps(model, batch), referenceOf(batch, reference.train), config.dpo);
+            const PairTerms terms = dpoTerms(sequenceLogps(model, batch),
+                                             referenceOf(batch, reference.train, session.device), config.dpo);
             (terms.losses.sum() / static_cast<double>(step_pairs)).backward();
             const at::NoGradGuard no_grad;
             stats.add(
                 {terms.losses.detach(), terms.chosen_rewards.detach(), terms.rejected_rewards.detach()});
         }
         stats.reduce(parallel);
-        parallel.allReduceGradients(parameters);
-        const double lr =
-            config.optimizer.lr * learningRateFactor(config.schedule, progress.step, total_steps);
-        setLearningRate(optimizer, lr);
-        const double grad_norm = clipGradients(config, parameters);
-        optimizer.step();
-        ++progress.step;
-        model.setDropoutGenerator(nullptr);
-        const double session_s = std::chrono::duration<double>(Clock::now() - session_start).count();
-        progress.elapsed_s = elapsed_before + session_s;
-        if (progress.step % config.log_every_steps == 0 || progress.step == total_steps) {
-            const std::int64_t size = std::max<std::int64_t>(1, stream.epochSize(progress.epoch));
-            nlohmann::ordered_json event = {
-                {"event", "step"},
-                {"step", progress.step},
-                {"epoch", static_cast<double>(progress.epoch) +
-                              static_cast<double>(progress.batch_index) / static_cast<double>(size)}};
-            stats.addFields(event, "");
-            event["lr"] = lr;
-            event["grad_norm"] = grad_norm;
-            event["tokens"] = progress.tokens;
-            event["tokens_per_s"] =
-                session_s > 0.0 ? static_cast<double>(progress.tokens - tokens_before) / session_s : 0.0;
-            event["elapsed_s"] = progress.elapsed_s;
-            event["world_size"] = parallel.worldSize();
-            log.emit(event);
+        const StepUpdate update = session.applyUpdate(total_steps);
+        if (session.logsStep(total_steps)) {
+            nlohmann::ordered_json fields = nlohmann::ordered_json::object();
+            stats.addFields(fields, "");
+            session.log->emit(session.stepEvent(stream.epochSize(progress.epoch), fields, update));
         }
-        if (!eval_batches.empty() && config.eval_every_steps > 0 &&
-            progress.step % config.eval_every_steps == 0 && progress.step < total_steps) {
-            log.emit(evalEvent(progress.step,
-                               evaluate(model, eval_batches, reference.eval, config.dpo, parallel)));
+        if (!eval_batches.empty() && session.evalDue(total_steps)) {
+            session.log->emit(evalEvent(progress.step,
+                                        evaluate(model, eval_batches, reference.eval, config.dpo, parallel)));
         }
-        cancelled =
-            endOfStep(config, options, parallel, model, optimizer, generator, progress, total_steps, log);
+        cancelled = session.endStep(total_steps);
         if (cancelled) break;
     }
-    RunResult result;
-    result.step = progress.step;
-    result.cancelled = cancelled;
-    if (cancelled) {
-        result.output = checkpointPath(config, progress.step);
-    } else {
-        if (!eval_batches.empty()) {
-            log.emit(evalEvent(progress.step,
-                               evaluate(model, eval_batches, reference.eval, config.dpo, parallel)));
-        }
-        result.output = (fs::path(config.output_dir) / "final").string();
-        if (parallel.isMain()) writeFinal(config, model, result.output);
-    }
-    log.emit({{"event", "done"},
-              {"step", progress.step},
-              {"status", cancelled ? "cancelled" : "finished"},
-              {"output", result.output}});
-    return result;
+    return session.finish(cancelled, [&] {
+        if (eval_batches.empty()) return;
+        session.log->emit(
+            evalEvent(progress.step, evaluate(model, eval_batches, reference.eval, config.dpo, parallel)));
+    });
 }
 
 }  // namespace vietllm::train

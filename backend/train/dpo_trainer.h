@@ -4,10 +4,11 @@
 // its reply tokens under the policy (pi) and a frozen reference (ref); the loss is
 //   -(1 - eps) log sigmoid(beta d) - eps log sigmoid(-beta d),  d = (pi_c - ref_c) - (pi_r - ref_r)
 // (eps = label_smoothing, conservative DPO). The reference is the base model; its log-probabilities
-// are computed once before training, with the same weights the policy starts from (under LoRA, before
-// the adapters exist: no second model in memory) and cached in OUTPUT_DIR/reference_logps.json, so a
-// resume reads them instead of recomputing. LoRA or full fine-tuning with the optimizer, schedule,
-// checkpoints, resume and metrics protocol of SFT; step and eval events add rewards/chosen,
+// are computed once before training, on the run's device by the policy before its first update (fresh
+// LoRA adapters add exactly zero: no second model in memory) and cached in
+// OUTPUT_DIR/reference_logps.json (doubles, the same for every device), so a resume reads them instead
+// of recomputing. LoRA or full fine-tuning on the CPU or a GPU, in fp32 or bf16, with the optimizer,
+// schedule, checkpoints, resume and metrics protocol of SFT; step and eval events add rewards/chosen,
 // rewards/rejected, margin and accuracy.
 
 #include "backend/train/sft_trainer.h"

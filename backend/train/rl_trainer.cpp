@@ -5,23 +5,20 @@
 #include "backend/model/transformer.h"
 #include "backend/sample/reward_scorer.h"
 #include "backend/tokenizer/tokenizer.h"
+#include "backend/train/distributed.h"
 #include "backend/train/sft_data.h"
 #include "backend/train/trainer_loop.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
-#include <filesystem>
 #include <limits>
 #include <numeric>
 
 namespace vietllm::train {
 namespace {
 
-namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 using Prompt = std::vector<data::Message>;
 
@@ -77,10 +74,17 @@ std::vector<Prompt> readPromptOnly(const std::string& file) {
     return out;
 }
 
+// The generator one prompt's samples draw from on `device`, seeded with `seed`.
+at::Generator promptGenerator(const at::Device& device, std::uint64_t seed) {
+    return runGenerator(at::make_generator<at::CPUGeneratorImpl>(seed), device, seed);
+}
+
 // Samples one token per row from `logits` [rows, vocab]: temperature, then nucleus (top-p)
-// filtering, over the ids the tokenizer knows.
+// filtering, over the ids the tokenizer knows. The rows are groups of equal size, one per entry of
+// `generators` (one prompt's samples), and each group draws from its own generator, so a prompt's
+// samples do not depend on which other prompts share the batch. Returns the tokens on the CPU.
 at::Tensor sampleTokens(const at::Tensor& logits, const RlConfig& rl, std::int64_t usable_vocab,
-                        at::Generator& generator) {
+                        std::vector<at::Generator>& generators) {
     at::Tensor scaled = logits.to(at::kFloat) / rl.temperature;
     if (usable_vocab < scaled.size(1)) {
         scaled.narrow(1, usable_vocab, scaled.size(1) - usable_vocab)
@@ -94,16 +98,24 @@ at::Tensor sampleTokens(const at::Tensor& logits, const RlConfig& rl, std::int64
         const at::Tensor kept = values.masked_fill((values.cumsum(-1) - values) > rl.top_p, 0.0);
         probabilities = at::zeros_like(probabilities).scatter(-1, std::get<1>(sorted), kept);
     }
-    return at::multinomial(probabilities, 1, false, generator).squeeze(1);
+    const std::int64_t group = probabilities.size(0) / static_cast<std::int64_t>(generators.size());
+    std::vector<at::Tensor> drawn;
+    for (std::size_t g = 0; g < generators.size(); ++g) {
+        drawn.push_back(at::multinomial(probabilities.narrow(0, static_cast<std::int64_t>(g) * group, group),
+                                        1, false, generators[g]));
+    }
+    return at::cat(drawn).squeeze(1).to(at::kCPU);
 }
 
-// Samples a completion for every prompt row (left-padded, one batch, KV cache); each completion ends
+// Samples a completion for every prompt row (left-padded, one batch, KV cache, on the policy's
+// device); rows come in groups drawing from `generators` (see sampleTokens). Each completion ends
 // with its stop token when it produced one within max_new_tokens.
 std::vector<std::vector<std::int32_t>> sampleCompletions(
     const model::Transformer& policy, const std::vector<std::vector<std::int32_t>>& prompts,
     const RlConfig& rl, std::int64_t usable_vocab, const std::vector<std::int32_t>& stop_ids,
-    at::Generator& generator) {
+    std::vector<at::Generator>& generators) {
     at::NoGradGuard no_grad;
+    const at::Device device = policy.device();
     const auto rows = static_cast<std::int64_t>(prompts.size());
     std::size_t length = 0;
     for (const auto& prompt : prompts) length = std::max(length, prompt.size());
@@ -117,15 +129,14 @@ std::vector<std::vector<std::int32_t>> sampleCompletions(
         }
     }
     const auto columns = static_cast<std::int64_t>(length);
-    model::KvCache cache(policy.config(), rows, columns + rl.max_new_tokens,
-                         at::TensorOptions().dtype(policy.dtype()));
-    at::Tensor key_mask = longTensor(mask, rows, columns).to(at::kBool);
+    model::KvCache cache(policy.config(), rows, columns + rl.max_new_tokens, policy.cacheOptions());
+    at::Tensor key_mask = longTensor(mask, rows, columns, device).to(at::kBool);
     at::Tensor logits =
-        policy.forward(longTensor(ids, rows, columns), key_mask, &cache).select(1, columns - 1);
+        policy.forward(longTensor(ids, rows, columns, device), key_mask, &cache).select(1, columns - 1);
     std::vector<std::vector<std::int32_t>> out(prompts.size());
     std::vector<bool> done(prompts.size(), false);
     for (std::int64_t step = 0; step < rl.max_new_tokens; ++step) {
-        const at::Tensor next = sampleTokens(logits, rl, usable_vocab, generator).contiguous();
+        const at::Tensor next = sampleTokens(logits, rl, usable_vocab, generators).contiguous();
         const std::int64_t* drawn = next.data_ptr<std::int64_t>();
         for (std::size_t r = 0; r < out.size(); ++r) {
             if (done[r]) continue;
@@ -138,7 +149,7 @@ std::vector<std::vector<std::int32_t>> sampleCompletions(
             break;
         }
         key_mask = at::cat({key_mask, at::ones({rows, 1}, key_mask.options())}, 1);
-        logits = policy.forward(next.view({rows, 1}), key_mask, &cache).select(1, 0);
+        logits = policy.forward(next.view({rows, 1}).to(device), key_mask, &cache).select(1, 0);
     }
     return out;
 }
@@ -208,17 +219,20 @@ std::vector<float> groupAdvantages(const std::vector<float>& rewards, std::size_
 
 // Log-probabilities [rows, length - 1] of every next token of `rollout` under `model`.
 at::Tensor tokenLogProbs(const model::Transformer& model, const Rollout& rollout) {
-    const at::Tensor ids = longTensor(rollout.ids, rollout.rows, rollout.length);
+    const at::Device device = model.device();
+    const at::Tensor ids = longTensor(rollout.ids, rollout.rows, rollout.length, device);
     const at::Tensor logits =
-        model.forwardPacked(ids, longTensor(rollout.positions, rollout.rows, rollout.length),
-                            longTensor(rollout.documents, rollout.rows, rollout.length));
+        model.forwardPacked(ids, longTensor(rollout.positions, rollout.rows, rollout.length, device),
+                            longTensor(rollout.documents, rollout.rows, rollout.length, device));
     const at::Tensor log_probs = at::log_softmax(logits.narrow(1, 0, rollout.length - 1), -1);
     return log_probs.gather(-1, ids.narrow(1, 1, rollout.length - 1).unsqueeze(-1)).squeeze(-1);
 }
 
-at::Tensor floatTensor(const std::vector<float>& values, std::int64_t rows, std::int64_t columns) {
+at::Tensor floatTensor(const std::vector<float>& values, std::int64_t rows, std::int64_t columns,
+                       const at::Device& device) {
     return at::tensor(at::ArrayRef<float>(values), at::TensorOptions().dtype(at::kFloat))
-        .view({rows, columns});
+        .view({rows, columns})
+        .to(device);
 }
 
 // The GRPO loss summed over the rows of `rollout` (each row's per-token terms averaged over its
@@ -226,8 +240,9 @@ at::Tensor floatTensor(const std::vector<float>& values, std::int64_t rows, std:
 std::pair<at::Tensor, double> rolloutLoss(const model::Transformer& policy,
                                           const model::Transformer& reference, const Rollout& rollout,
                                           double kl_coef) {
-    const at::Tensor mask = floatTensor(rollout.completion_mask, rollout.rows, rollout.length - 1);
-    const at::Tensor advantages = floatTensor(rollout.advantages, rollout.rows, 1);
+    const at::Device device = policy.device();
+    const at::Tensor mask = floatTensor(rollout.completion_mask, rollout.rows, rollout.length - 1, device);
+    const at::Tensor advantages = floatTensor(rollout.advantages, rollout.rows, 1, device);
     at::Tensor reference_log_probs;
     {
         at::NoGradGuard no_grad;
@@ -272,14 +287,49 @@ private:
     std::int64_t m_planned_epoch = -1;
 };
 
-std::unique_ptr<sample::RewardScorer> loadRewardModel(const TrainConfig& config, int num_threads) {
+// The frozen models (reference policy, reward model) only run forward passes, whose matmuls a bf16
+// run computes in bf16 anyway: there they are loaded in bf16 (half their memory, no per-step
+// casts of fp32 weights; under LoRA the reference is then exactly the policy's bf16 base).
+at::ScalarType frozenDtype(const TrainConfig& config) {
+    return config.dtype == TrainDType::BFloat16 ? at::kBFloat16 : at::kFloat;
+}
+
+std::unique_ptr<sample::RewardScorer> loadRewardModel(const TrainConfig& config, int num_threads,
+                                                      const at::Device& device) {
     sample::EngineOptions options;
     options.num_threads = num_threads;
+    options.dtype =
+        frozenDtype(config) == at::kBFloat16 ? sample::ComputeDType::BFloat16 : sample::ComputeDType::Float32;
+    options.device = device.str();
     try {
         return std::make_unique<sample::RewardScorer>(config.rl.reward_model_dir, options);
     } catch (const UserError& error) {
         throw UserError(config.source + ": $.rl.reward_model: " + error.what());
     }
+}
+
+// The token ids of every prompt with the generation prompt appended; throws UserError for a prompt
+// that leaves no room for max_new_tokens within max_seq_len.
+std::vector<std::vector<std::int32_t>> tokenizePrompts(const TrainConfig& config,
+                                                       const std::vector<Prompt>& prompts,
+                                                       const tokenizer::Tokenizer& tokenizer,
+                                                       Encoding encoding) {
+    encoding.render.add_generation_prompt = true;
+    std::vector<std::vector<std::int32_t>> out;
+    for (const Prompt& prompt : prompts) {
+        data::Conversation conversation;
+        conversation.messages = prompt;
+        out.push_back(
+            tokenizeConversation(conversation, tokenizer, encoding, std::numeric_limits<std::int64_t>::max())
+                .ids);
+        if (static_cast<std::int64_t>(out.back().size()) + config.rl.max_new_tokens > config.max_seq_len) {
+            throw UserError(config.source + ": $.max_seq_len: prompt " + std::to_string(out.size()) +
+                            " has " + std::to_string(out.back().size()) + " tokens; with max_new_tokens " +
+                            std::to_string(config.rl.max_new_tokens) + " it exceeds max_seq_len " +
+                            std::to_string(config.max_seq_len));
+        }
+    }
+    return out;
 }
 
 // Everything a step's rollouts need besides the models.
@@ -290,20 +340,27 @@ struct RolloutContext {
     const Encoding& encoding;
     const sample::RewardScorer& scorer;
     const RlConfig& rl;
+    std::uint64_t seed;
 };
 
 // Samples samples_per_prompt completions for each of `chosen` prompts, scores them with the reward
-// model and returns them as a rollout with group-normalised advantages.
+// model and returns them as a rollout with group-normalised advantages. The samples of the prompt
+// at index i within update `step` (chosen[0] is at `first_index`) draw from a generator seeded by
+// (seed, step, i): the same draws however the step's micro-batches are shared out between ranks,
+// and after a resume.
 Rollout makeRollout(const model::Transformer& policy, const RolloutContext& context,
-                    const std::vector<std::size_t>& chosen, at::Generator& generator) {
+                    const std::vector<std::size_t>& chosen, std::size_t first_index, std::int64_t step) {
     const auto group = static_cast<std::size_t>(context.rl.samples_per_prompt);
     std::vector<std::vector<std::int32_t>> rows;
-    for (const std::size_t index : chosen) {
-        for (std::size_t k = 0; k < group; ++k) rows.push_back(context.prompt_ids[index]);
+    std::vector<at::Generator> generators;
+    for (std::size_t p = 0; p < chosen.size(); ++p) {
+        for (std::size_t k = 0; k < group; ++k) rows.push_back(context.prompt_ids[chosen[p]]);
+        generators.push_back(promptGenerator(
+            policy.device(), stepSeed(context.seed, step, static_cast<int>(first_index + p))));
     }
     const std::vector<std::vector<std::int32_t>> completions =
         sampleCompletions(policy, rows, context.rl, static_cast<std::int64_t>(context.tokenizer.vocabSize()),
-                          context.encoding.turn_end_ids, generator);
+                          context.encoding.turn_end_ids, generators);
     std::vector<float> rewards;
     for (std::size_t p = 0; p < chosen.size(); ++p) {
         std::vector<std::string> replies;
@@ -324,6 +381,77 @@ Rollout makeRollout(const model::Transformer& policy, const RolloutContext& cont
     rollout.advantages = groupAdvantages(rewards, group);
     rollout.rewards = std::move(rewards);
     return rollout;
+}
+
+// What a step's event reports, summed over every rank.
+struct StepTotals {
+    double samples = 0.0;
+    double loss = 0.0;
+    double kl = 0.0;
+    double completion_tokens = 0.0;
+    double reward_sum = 0.0;
+    double reward_squares = 0.0;
+};
+
+// The rollouts, losses and backward passes of one optimizer step whose micro-batches are `slots`.
+// Every rank plans the whole step; rank r samples and trains on every world_size-th micro-batch
+// (rankShare). The sums the event needs and each micro-batch's token count are all-reduced, so every
+// rank counts the same tokens into its progress (checkpoints) and throughput.
+StepTotals trainStep(TrainerSession& session, const model::Transformer& reference,
+                     const RolloutContext& context, PromptStream& stream,
+                     const std::vector<BatchSlot>& slots) {
+    std::vector<std::vector<std::size_t>> batches;
+    std::vector<std::size_t> first_index;  // of each micro-batch's first prompt within the step
+    std::size_t step_prompts = 0;
+    for (const BatchSlot& slot : slots) {
+        batches.push_back(stream.at(slot.epoch, slot.index));
+        first_index.push_back(step_prompts);
+        step_prompts += batches.back().size();
+    }
+    StepTotals totals;
+    totals.samples =
+        static_cast<double>(step_prompts * static_cast<std::size_t>(context.rl.samples_per_prompt));
+    // loss, kl, completion tokens, reward sum, reward squares; then tokens and row length per micro-batch
+    constexpr std::size_t kFixed = 5;
+    std::vector<double> sums(kFixed + 2 * batches.size(), 0.0);
+    const DataParallel& parallel = session.parallel;
+    for (const std::size_t index : rankShare(batches.size(), parallel.rank(), parallel.worldSize())) {
+        const Rollout rollout =
+            makeRollout(*session.model, context, batches[index], first_index[index], session.progress.step);
+        const auto [loss_sum, kl_sum] = rolloutLoss(*session.model, reference, rollout, context.rl.kl_coef);
+        (loss_sum / totals.samples).backward();
+        sums[0] += loss_sum.item<double>();
+        sums[1] += kl_sum;
+        sums[2] += static_cast<double>(rollout.completion_tokens);
+        for (const float reward : rollout.rewards) {
+            sums[3] += reward;
+            sums[4] += static_cast<double>(reward) * reward;
+        }
+        sums[kFixed + 2 * index] = static_cast<double>(rollout.token_count);
+        sums[kFixed + 2 * index + 1] = static_cast<double>(rollout.length);
+    }
+    sums = session.parallel.allReduceSum(sums);
+    for (std::size_t i = 0; i < batches.size(); ++i) {
+        session.countTokens(static_cast<std::int64_t>(sums[kFixed + 2 * i]),
+                            static_cast<std::int64_t>(sums[kFixed + 2 * i + 1]));
+    }
+    totals.loss = sums[0];
+    totals.kl = sums[1];
+    totals.completion_tokens = sums[2];
+    totals.reward_sum = sums[3];
+    totals.reward_squares = sums[4];
+    return totals;
+}
+
+// The RL fields of a step event (the loss first, as in every trainer's events).
+nlohmann::ordered_json stepFields(const StepTotals& totals) {
+    const double mean = totals.reward_sum / totals.samples;
+    const double variance = std::max(0.0, totals.reward_squares / totals.samples - mean * mean);
+    return {{"loss", totals.loss / totals.samples},
+            {"reward_mean", mean},
+            {"reward_std", std::sqrt(variance)},
+            {"kl", totals.completion_tokens > 0.0 ? totals.kl / totals.completion_tokens : 0.0},
+            {"completion_tokens", totals.completion_tokens / totals.samples}};
 }
 
 }  // namespace
@@ -353,160 +481,43 @@ RunResult runRl(const TrainConfig& config, const RunOptions& options) {
         throw UserError(config.source + ": $.method: '" + methodName(config.method) +
                         "' config given to the RL trainer (use \"method\": \"rl\")");
     }
-    const std::vector<std::pair<std::int64_t, std::string>> existing = prepareRun(config, options);
-    const std::unique_ptr<tokenizer::Tokenizer> tokenizer = tokenizer::loadTokenizer(config.model_dir);
-    Encoding encoding = makeEncoding(*tokenizer, config.model_dir, config.chat_template);
+    TrainerSession session(config, options);
+    const Encoding encoding = makeEncoding(*session.tokenizer, config.model_dir, config.chat_template);
     const std::vector<Prompt> prompts = readPrompts(config.data.train_files, config.data.format);
-    const std::unique_ptr<sample::RewardScorer> scorer = loadRewardModel(config, options.num_threads);
-    Encoding prompt_encoding = encoding;
-    prompt_encoding.render.add_generation_prompt = true;
-    std::vector<std::vector<std::int32_t>> prompt_ids;
-    for (const Prompt& prompt : prompts) {
-        data::Conversation conversation;
-        conversation.messages = prompt;
-        prompt_ids.push_back(tokenizeConversation(conversation, *tokenizer, prompt_encoding,
-                                                  std::numeric_limits<std::int64_t>::max())
-                                 .ids);
-        if (static_cast<std::int64_t>(prompt_ids.back().size()) + config.rl.max_new_tokens >
-            config.max_seq_len) {
-            throw UserError(config.source + ": $.max_seq_len: prompt " + std::to_string(prompt_ids.size()) +
-                            " has " + std::to_string(prompt_ids.back().size()) +
-                            " tokens; with max_new_tokens " + std::to_string(config.rl.max_new_tokens) +
-                            " it exceeds max_seq_len " + std::to_string(config.max_seq_len));
-        }
-    }
-    model::Transformer policy(config.model_dir, at::kFloat);
-    const model::Transformer reference(config.model_dir, at::kFloat);
-    at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(config.seed);
-    if (config.lora) {
-        policy.addLora(config.lora->target_modules, config.lora->rank, config.lora->alpha,
-                       config.lora->dropout, generator);
-    } else {
-        policy.makeWeightsTrainable();
-    }
-    policy.setGradientCheckpointing(config.gradient_checkpointing);
-    std::vector<at::Tensor> parameters;
-    std::int64_t trainable = 0;
-    for (const model::NamedTensor& parameter : policy.trainableParameters()) {
-        parameters.push_back(parameter.tensor);
-        trainable += parameter.tensor.numel();
-    }
-    const std::unique_ptr<torch::optim::AdamW> optimizer_owner = makeOptimizer(config, parameters);
-    torch::optim::AdamW& optimizer = *optimizer_owner;
+    const std::unique_ptr<sample::RewardScorer> scorer =
+        loadRewardModel(config, options.num_threads, session.device);
+    const std::vector<std::vector<std::int32_t>> prompt_ids =
+        tokenizePrompts(config, prompts, *session.tokenizer, encoding);
+    session.setUpModel();
+    model::Transformer reference(config.model_dir, frozenDtype(config));
+    reference.moveTo(session.device);
 
-    std::error_code error;
-    fs::create_directories(config.output_dir, error);
-    MetricsLog log(config.output_dir, options.on_event);
     PromptStream stream(config, prompts.size());
-    const std::int64_t steps_per_epoch =
-        (stream.epochSize() + config.gradient_accumulation - 1) / config.gradient_accumulation;
-    const std::int64_t total_steps =
-        config.max_steps > 0 ? config.max_steps : steps_per_epoch * config.epochs;
-    Progress progress;
-    if (options.resume) {
-        progress = loadCheckpoint(existing.back().second, policy.trainableParameters(), optimizer, generator);
-    }
-    log.emit({{"event", "start"},
-              {"method", "rl"},
-              {"total_steps", total_steps},
-              {"parameters", policy.parameterCount()},
-              {"trainable_parameters", trainable},
-              {"resumed_from_step",
-               options.resume ? nlohmann::ordered_json(progress.step) : nlohmann::ordered_json()},
-              {"time", isoTimeNow()},
-              {"prompts", prompts.size()}});
-
-    const RolloutContext context{prompts, prompt_ids, *tokenizer, encoding, *scorer, config.rl};
-    const AutocastScope autocast(config.dtype == TrainDType::BFloat16);
-    const Clock::time_point session_start = Clock::now();
-    const double elapsed_before = progress.elapsed_s;
-    const std::int64_t tokens_before = progress.tokens;
+    const auto epoch_size = [&stream](std::int64_t) { return stream.epochSize(); };
+    // The global batch: the micro-batches of one process with accumulation x world_size.
+    const std::int64_t accumulation = config.gradient_accumulation * session.parallel.worldSize();
+    const std::int64_t total_steps = totalSteps(config, accumulation, epoch_size);
+    session.resume();
+    session.log->emit(session.startEvent("rl", total_steps, {{"prompts", prompts.size()}}));
+    const RolloutContext context{prompts, prompt_ids, *session.tokenizer, encoding,
+                                 *scorer, config.rl,  config.seed};
+    session.startLoop();
     bool cancelled = false;
-    while (progress.step < total_steps) {
-        optimizer.zero_grad();
-        std::vector<Rollout> rollouts;
-        for (std::int64_t i = 0; i < config.gradient_accumulation; ++i) {
-            if (progress.batch_index >= stream.epochSize()) {
-                if (config.max_steps == 0 && progress.epoch + 1 >= config.epochs) break;
-                ++progress.epoch;
-                progress.batch_index = 0;
-                if (i > 0) break;  // an update never mixes epochs
-            }
-            rollouts.push_back(
-                makeRollout(policy, context, stream.at(progress.epoch, progress.batch_index++), generator));
+    while (session.progress.step < total_steps) {
+        session.beginStep();
+        session.model->setDropoutGenerator(nullptr);  // RL samples and trains without LoRA dropout
+        const std::vector<BatchSlot> slots =
+            nextStepBatches(config, accumulation, session.progress, epoch_size);
+        if (slots.empty()) break;
+        const StepTotals totals = trainStep(session, reference, context, stream, slots);
+        const StepUpdate update = session.applyUpdate(total_steps);
+        if (session.logsStep(total_steps)) {
+            session.log->emit(session.stepEvent(stream.epochSize(), stepFields(totals), update));
         }
-        if (rollouts.empty()) break;
-        std::int64_t rows = 0;
-        std::vector<float> rewards;
-        std::int64_t completion_tokens = 0;
-        for (const Rollout& rollout : rollouts) {
-            rows += rollout.rows;
-            rewards.insert(rewards.end(), rollout.rewards.begin(), rollout.rewards.end());
-            completion_tokens += rollout.completion_tokens;
-        }
-        double loss_total = 0.0;
-        double kl_total = 0.0;
-        for (const Rollout& rollout : rollouts) {
-            const auto [loss_sum, kl_sum] = rolloutLoss(policy, reference, rollout, config.rl.kl_coef);
-            (loss_sum / static_cast<double>(rows)).backward();
-            loss_total += loss_sum.item<double>();
-            kl_total += kl_sum;
-            progress.tokens += rollout.token_count;
-        }
-        const double lr =
-            config.optimizer.lr * learningRateFactor(config.schedule, progress.step, total_steps);
-        setLearningRate(optimizer, lr);
-        const double grad_norm = clipGradients(config, parameters);
-        optimizer.step();
-        ++progress.step;
-        const double session_s = std::chrono::duration<double>(Clock::now() - session_start).count();
-        progress.elapsed_s = elapsed_before + session_s;
-        if (progress.step % config.log_every_steps == 0 || progress.step == total_steps) {
-            const double count = static_cast<double>(rewards.size());
-            const double mean = std::accumulate(rewards.begin(), rewards.end(), 0.0) / count;
-            double variance = 0.0;
-            for (const float reward : rewards) variance += (reward - mean) * (reward - mean);
-            log.emit(
-                {{"event", "step"},
-                 {"step", progress.step},
-                 {"epoch", static_cast<double>(progress.epoch) + static_cast<double>(progress.batch_index) /
-                                                                     static_cast<double>(stream.epochSize())},
-                 {"loss", loss_total / static_cast<double>(rows)},
-                 {"lr", lr},
-                 {"grad_norm", grad_norm},
-                 {"tokens", progress.tokens},
-                 {"tokens_per_s",
-                  session_s > 0.0 ? static_cast<double>(progress.tokens - tokens_before) / session_s : 0.0},
-                 {"elapsed_s", progress.elapsed_s},
-                 {"reward_mean", mean},
-                 {"reward_std", std::sqrt(variance / count)},
-                 {"kl", completion_tokens > 0 ? kl_total / static_cast<double>(completion_tokens) : 0.0},
-                 {"completion_tokens", static_cast<double>(completion_tokens) / static_cast<double>(rows)}});
-        }
-        cancelled = options.cancel != nullptr && options.cancel->load() && progress.step < total_steps;
-        const bool periodic = config.save_every_steps > 0 && progress.step % config.save_every_steps == 0 &&
-                              progress.step < total_steps;
-        if (periodic || cancelled) {
-            const std::string path =
-                saveCheckpoint(config, policy.trainableParameters(), optimizer, generator, progress);
-            log.emit({{"event", "checkpoint"}, {"step", progress.step}, {"path", path}});
-        }
+        cancelled = session.endStep(total_steps);
         if (cancelled) break;
     }
-    RunResult result;
-    result.step = progress.step;
-    result.cancelled = cancelled;
-    if (cancelled) {
-        result.output = checkpointPath(config, progress.step);
-    } else {
-        result.output = (fs::path(config.output_dir) / "final").string();
-        writeFinal(config, policy, result.output);
-    }
-    log.emit({{"event", "done"},
-              {"step", progress.step},
-              {"status", cancelled ? "cancelled" : "finished"},
-              {"output", result.output}});
-    return result;
+    return session.finish(cancelled, nullptr);
 }
 
 }  // namespace vietllm::train

@@ -7,7 +7,10 @@
 // per completion token (each batch of samples is used for one update, so the importance ratio is 1
 // and needs no clipping; k3 = exp(ref - logp) - (ref - logp) - 1 against the frozen starting
 // policy). LoRA or full fine-tuning, the shared optimizer, schedule, checkpoints and metrics protocol;
-// step events add reward_mean, reward_std, kl and completion_tokens. docs/training.md documents it.
+// step events add reward_mean, reward_std, kl and completion_tokens. Runs on the CPU or a GPU (policy,
+// reference and reward model on the run's device, bf16 autocast) and data-parallel like the other
+// trainers: each prompt's samples draw from a generator seeded by (seed, step, prompt index in the
+// step), so the rollouts do not depend on the process count. docs/training.md documents it.
 
 #include "backend/data/records.h"
 #include "backend/train/sft_trainer.h"

@@ -9,10 +9,7 @@
 #include "backend/train/preference_data.h"
 #include "backend/train/trainer_loop.h"
 
-#include <ATen/CPUGeneratorImpl.h>
-
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -22,7 +19,6 @@ namespace vietllm::train {
 namespace {
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
 
 // Rows 2i (prompt + chosen) and 2i + 1 (prompt + rejected) of some pairs, right-padded, each row
 // its own document; `last` is the index of each row's last real token, where the reward is read.
@@ -63,14 +59,16 @@ PairBatch buildPairBatch(const std::vector<const TokenizedPair*>& pairs) {
     return batch;
 }
 
-// The reward [rows] of every row of `batch`, read at its last real token.
+// The reward [rows] of every row of `batch`, read at its last real token, on the model's device.
 at::Tensor batchRewards(const model::Transformer& model, const PairBatch& batch) {
-    const at::Tensor hidden = model.hiddenStatesPacked(longTensor(batch.ids, batch.rows, batch.length),
-                                                       longTensor(batch.positions, batch.rows, batch.length),
-                                                       longTensor(batch.documents, batch.rows, batch.length));
+    const at::Device device = model.device();
+    const at::Tensor hidden =
+        model.hiddenStatesPacked(longTensor(batch.ids, batch.rows, batch.length, device),
+                                 longTensor(batch.positions, batch.rows, batch.length, device),
+                                 longTensor(batch.documents, batch.rows, batch.length, device));
     const at::Tensor flat_index =
-        at::arange(batch.rows, at::TensorOptions().dtype(at::kLong)) * batch.length +
-        longTensor(batch.last, 1, batch.rows).view({-1});
+        at::arange(batch.rows, at::TensorOptions().dtype(at::kLong).device(device)) * batch.length +
+        longTensor(batch.last, 1, batch.rows, device).view({-1});
     const at::Tensor last = hidden.reshape({batch.rows * batch.length, -1}).index_select(0, flat_index);
     return model.scores(last).squeeze(-1);
 }
@@ -141,7 +139,7 @@ Evaluation evaluatePairs(const model::Transformer& model, const std::vector<Toke
         for (std::size_t i = first;
              i < std::min(pairs.size(), first + static_cast<std::size_t>(micro_batch_size)); ++i)
             chunk.push_back(&pairs[i]);
-        const at::Tensor rewards = batchRewards(model, buildPairBatch(chunk)).contiguous();
+        const at::Tensor rewards = batchRewards(model, buildPairBatch(chunk)).to(at::kCPU).contiguous();
         const PairStats stats = pairStats(rewards);
         loss += stats.loss_sum.item<double>();
         out.accuracy += stats.correct;
@@ -216,82 +214,37 @@ RewardRunResult runRewardModel(const TrainConfig& config, const RunOptions& opti
         throw UserError(config.source + ": $.method: '" + methodName(config.method) +
                         "' config given to the reward-model trainer (use \"method\": \"rm\")");
     }
-    const std::vector<std::pair<std::int64_t, std::string>> existing = prepareRun(config, options);
-    DataParallel parallel(distributedEnvFromProcess(), distributedTimeout());
-    const std::unique_ptr<tokenizer::Tokenizer> tokenizer = tokenizer::loadTokenizer(config.model_dir);
-    const PreferenceSplit pairs = loadPreferenceSplit(config, *tokenizer);
-    model::Transformer model(config.model_dir, at::kFloat);
-    at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(config.seed);
-    model.addScoreHead(generator);
-    if (config.lora) {
-        model.addLora(config.lora->target_modules, config.lora->rank, config.lora->alpha,
-                      config.lora->dropout, generator);
-    } else {
-        model.makeWeightsTrainable();
-    }
-    model.setGradientCheckpointing(config.gradient_checkpointing);
-    std::vector<at::Tensor> parameters;
-    std::int64_t trainable = 0;
-    for (const model::NamedTensor& parameter : model.trainableParameters()) {
-        parameters.push_back(parameter.tensor);
-        trainable += parameter.tensor.numel();
-    }
-    parallel.broadcastFromMain(parameters);
-    const std::unique_ptr<torch::optim::AdamW> optimizer_owner = makeOptimizer(config, parameters);
-    torch::optim::AdamW& optimizer = *optimizer_owner;
-
-    std::error_code error;
-    fs::create_directories(config.output_dir, error);
-    MetricsLog log(config.output_dir, options.on_event, parallel.isMain());
+    TrainerSession session(config, options);
+    const PreferenceSplit pairs = loadPreferenceSplit(config, *session.tokenizer);
+    session.setUpModel(true);
+    model::Transformer& model = *session.model;
+    DataParallel& parallel = session.parallel;
+    Progress& progress = session.progress;
     PairStream stream(config, pairs.train);
+    const auto epoch_size = [&](std::int64_t) { return stream.epochSize(); };
     // The global batch: rank r computes every world_size-th micro-batch of the single-process step.
     const std::int64_t accumulation = config.gradient_accumulation * parallel.worldSize();
-    const std::int64_t steps_per_epoch = (stream.epochSize() + accumulation - 1) / accumulation;
-    const std::int64_t total_steps =
-        config.max_steps > 0 ? config.max_steps : steps_per_epoch * config.epochs;
-    Progress progress;
-    if (options.resume) {
-        progress = loadCheckpoint(existing.back().second, model.trainableParameters(), optimizer, generator);
-    }
-    log.emit({{"event", "start"},
-              {"method", "rm"},
-              {"total_steps", total_steps},
-              {"parameters", model.parameterCount()},
-              {"trainable_parameters", trainable},
-              {"resumed_from_step",
-               options.resume ? nlohmann::ordered_json(progress.step) : nlohmann::ordered_json()},
-              {"time", isoTimeNow()},
-              {"world_size", parallel.worldSize()},
-              {"pairs", pairs.train.size()},
-              {"eval_pairs", pairs.eval.size()},
-              {"dropped_pairs", pairs.dropped}});
+    const std::int64_t total_steps = totalSteps(config, accumulation, epoch_size);
+    session.resume();
+    session.log->emit(session.startEvent("rm", total_steps,
+                                         {{"pairs", pairs.train.size()},
+                                          {"eval_pairs", pairs.eval.size()},
+                                          {"dropped_pairs", pairs.dropped}}));
 
-    const AutocastScope autocast(config.dtype == TrainDType::BFloat16);
-    const Clock::time_point session_start = Clock::now();
-    const double elapsed_before = progress.elapsed_s;
-    const std::int64_t tokens_before = progress.tokens;
+    session.startLoop();
     bool cancelled = false;
     while (progress.step < total_steps) {
-        if (parallel.worldSize() > 1) {
-            generator.set_current_seed(stepSeed(config.seed, progress.step, parallel.rank()));
-        }
-        model.setDropoutGenerator(&generator);
-        optimizer.zero_grad();
+        session.beginStep();
         std::vector<PairBatch> batches;
-        for (std::int64_t i = 0; i < accumulation; ++i) {
-            if (progress.batch_index >= stream.epochSize()) {
-                if (config.max_steps == 0 && progress.epoch + 1 >= config.epochs) break;
-                ++progress.epoch;
-                progress.batch_index = 0;
-                if (i > 0) break;  // an update never mixes epochs
-            }
-            batches.push_back(stream.at(progress.epoch, progress.batch_index++));
+        for (const BatchSlot& slot : nextStepBatches(config, accumulation, progress, epoch_size)) {
+            batches.push_back(stream.at(slot.epoch, slot.index));
         }
         if (batches.empty()) break;
         std::int64_t step_pairs = 0;
         for (const PairBatch& batch : batches) {
             step_pairs += batch.rows / 2;
-            progress.tokens += batch.token_count;
+            // Both sequences of every pair are computed (and counted).
+            session.countTokens(batch.token_count, batch.length);
         }
         double rank_loss = 0.0;
         double rank_correct = 0.0;
@@ -304,67 +257,40 @@ RewardRunResult runRewardModel(const TrainConfig& config, const RunOptions& opti
             rank_margin += stats.margin_sum;
         }
         const std::vector<double> sums = parallel.allReduceSum({rank_loss, rank_correct, rank_margin});
-        const double loss_total = sums[0];
-        const double correct = sums[1];
-        const double margin_total = sums[2];
-        parallel.allReduceGradients(parameters);
-        const double lr =
-            config.optimizer.lr * learningRateFactor(config.schedule, progress.step, total_steps);
-        setLearningRate(optimizer, lr);
-        const double grad_norm = clipGradients(config, parameters);
-        optimizer.step();
-        ++progress.step;
-        model.setDropoutGenerator(nullptr);
-        const double session_s = std::chrono::duration<double>(Clock::now() - session_start).count();
-        progress.elapsed_s = elapsed_before + session_s;
-        if (progress.step % config.log_every_steps == 0 || progress.step == total_steps) {
+        const StepUpdate update = session.applyUpdate(total_steps);
+        if (session.logsStep(total_steps)) {
             const double pair_count = static_cast<double>(step_pairs);
-            log.emit(
-                {{"event", "step"},
-                 {"step", progress.step},
-                 {"epoch", static_cast<double>(progress.epoch) + static_cast<double>(progress.batch_index) /
-                                                                     static_cast<double>(stream.epochSize())},
-                 {"loss", loss_total / pair_count},
-                 {"lr", lr},
-                 {"grad_norm", grad_norm},
-                 {"tokens", progress.tokens},
-                 {"tokens_per_s",
-                  session_s > 0.0 ? static_cast<double>(progress.tokens - tokens_before) / session_s : 0.0},
-                 {"elapsed_s", progress.elapsed_s},
-                 {"accuracy", correct / pair_count},
-                 {"margin", margin_total / pair_count},
-                 {"world_size", parallel.worldSize()}});
+            session.log->emit(session.stepEvent(stream.epochSize(),
+                                                {{"loss", sums[0] / pair_count},
+                                                 {"accuracy", sums[1] / pair_count},
+                                                 {"margin", sums[2] / pair_count}},
+                                                update));
         }
         // Evaluation runs on rank 0 alone; the others wait for it at the next step's all-reduce.
-        if (!pairs.eval.empty() && config.eval_every_steps > 0 &&
-            progress.step % config.eval_every_steps == 0 && progress.step < total_steps &&
-            parallel.isMain()) {
-            log.emit(evalEvent(progress.step, evaluatePairs(model, pairs.eval, config.micro_batch_size)));
+        if (!pairs.eval.empty() && session.evalDue(total_steps) && parallel.isMain()) {
+            session.log->emit(
+                evalEvent(progress.step, evaluatePairs(model, pairs.eval, config.micro_batch_size)));
         }
-        cancelled =
-            endOfStep(config, options, parallel, model, optimizer, generator, progress, total_steps, log);
+        cancelled = session.endStep(total_steps);
         if (cancelled) break;
     }
     RewardRunResult result;
-    result.run.step = progress.step;
-    result.run.cancelled = cancelled;
-    if (cancelled) {
-        result.run.output = checkpointPath(config, progress.step);
-    } else if (parallel.isMain()) {
-        if (!pairs.eval.empty()) {
-            const Evaluation evaluation = evaluatePairs(model, pairs.eval, config.micro_batch_size);
-            log.emit(evalEvent(progress.step, evaluation));
-            result.eval_rows = pairRows(pairs.eval);
-            result.eval_rewards = evaluation.rewards;
-        }
-        result.run.output = (fs::path(config.output_dir) / "final").string();
+    const auto final_eval = [&] {
+        if (pairs.eval.empty() || !parallel.isMain()) return;
+        const Evaluation evaluation = evaluatePairs(model, pairs.eval, config.micro_batch_size);
+        session.log->emit(evalEvent(progress.step, evaluation));
+        result.eval_rows = pairRows(pairs.eval);
+        result.eval_rewards = evaluation.rewards;
+    };
+    const auto write_final = [&](const std::string& final_dir) {
+        const at::NoGradGuard no_grad;
+        // A bf16 base is widened first, so that the merged updates are not rounded away and the
+        // folder holds float32 weights whatever the run's dtype.
+        if (baseWeightsDtype(config) == at::kBFloat16) model.makeWeightsTrainable();
         model.mergeLora();
-        writeRewardModelFolder(model, config.model_dir, pairs.template_kind, result.run.output);
-    }
-    log.emit({{"event", "done"},
-              {"step", progress.step},
-              {"status", cancelled ? "cancelled" : "finished"},
-              {"output", result.run.output}});
+        writeRewardModelFolder(model, config.model_dir, pairs.template_kind, final_dir);
+    };
+    result.run = session.finish(cancelled, final_eval, write_final);
     return result;
 }
 

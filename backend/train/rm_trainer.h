@@ -2,8 +2,9 @@
 // Reward-model training (`vietllm-cli train rm CONFIG.json`) on libtorch, torch-free on the outside:
 // a Bradley-Terry model on preference pairs. The base model gets a one-label score head read at the
 // last token of prompt + reply (after the final norm); the loss is -log sigmoid(r_chosen - r_rejected).
-// LoRA (the score head is trained fully) or full fine-tuning, the same optimizer, schedule,
-// checkpoints, resume and metrics protocol as SFT, held-out accuracy and mean margin in eval events.
+// LoRA (the score head is trained fully) or full fine-tuning on the CPU or a GPU, in fp32 or bf16, with
+// the same optimizer, schedule, checkpoints, resume and metrics protocol as SFT, held-out accuracy and
+// mean margin in eval events.
 // The output is a Hugging Face "<Family>ForSequenceClassification" folder (adapters merged), which
 // sample::RewardScorer and transformers load unchanged.
 

@@ -8,19 +8,11 @@
 #include "backend/train/sft_data.h"
 #include "backend/train/trainer_loop.h"
 
-#include <ATen/CPUGeneratorImpl.h>
-
 #include <algorithm>
-#include <chrono>
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 
 namespace vietllm::train {
 namespace {
-
-namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
 
 // The examples of a run, tokenized, split into training and evaluation sets.
 struct Dataset {
@@ -93,25 +85,10 @@ private:
     std::int64_t m_planned_epoch = -1;
 };
 
-// `accumulation`: micro-batches per optimizer step over all data-parallel ranks.
-std::int64_t totalSteps(const TrainConfig& config, BatchStream& stream, std::int64_t accumulation) {
-    if (config.max_steps > 0) return config.max_steps;
-    std::int64_t steps = 0;
-    for (std::int64_t epoch = 0; epoch < config.epochs; ++epoch) {
-        const std::int64_t size = stream.epochSize(epoch);
-        steps += (size + accumulation - 1) / accumulation;
-    }
-    return steps;
-}
-
 // Summed cross-entropy of a micro-batch's supervised positions.
 at::Tensor lossSum(const model::Transformer& model, const MicroBatch& batch) {
-    const at::Device device = model.device();
-    const at::Tensor logits =
-        model.forwardPacked(longTensor(batch.ids, batch.rows, batch.length, device),
-                            longTensor(batch.positions, batch.rows, batch.length, device),
-                            longTensor(batch.documents, batch.rows, batch.length, device));
-    const at::Tensor labels = longTensor(batch.labels, batch.rows, batch.length, device).view({-1});
+    const at::Tensor logits = packedLogits(model, batch);
+    const at::Tensor labels = flatLabels(batch, model.device());
     return at::cross_entropy_loss(logits.view({-1, logits.size(-1)}), labels, {}, at::Reduction::Sum,
                                   kIgnoreLabel);
 }
@@ -163,76 +140,29 @@ double learningRateFactor(const ScheduleConfig& schedule, std::int64_t step, std
 }
 
 RunResult runSft(const TrainConfig& config, const RunOptions& options) {
-    const std::vector<std::pair<std::int64_t, std::string>> existing = prepareRun(config, options);
-    DataParallel parallel(distributedEnvFromProcess(), distributedTimeout());
-    const at::Device device = runDevice(config, parallel.localRank());
-    const std::unique_ptr<tokenizer::Tokenizer> tokenizer = tokenizer::loadTokenizer(config.model_dir);
-    const Dataset dataset = loadDataset(config, *tokenizer);
-    model::Transformer model(config.model_dir, baseWeightsDtype(config));
-    at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(config.seed);
-    if (config.lora) {
-        model.addLora(config.lora->target_modules, config.lora->rank, config.lora->alpha,
-                      config.lora->dropout, generator);
-    } else {
-        model.makeWeightsTrainable();
-    }
-    model.setGradientCheckpointing(config.gradient_checkpointing);
-    // Adapters are drawn on the CPU (the same on every device), then everything moves at once.
-    model.moveTo(device);
-    generator = runGenerator(generator, device, config.seed);
-    std::vector<at::Tensor> parameters;
-    std::int64_t trainable = 0;
-    for (const model::NamedTensor& parameter : model.trainableParameters()) {
-        parameters.push_back(parameter.tensor);
-        trainable += parameter.tensor.numel();
-    }
-    parallel.broadcastFromMain(parameters);
-    const std::unique_ptr<torch::optim::AdamW> optimizer_owner = makeOptimizer(config, parameters);
-    torch::optim::AdamW& optimizer = *optimizer_owner;
-
-    std::error_code error;
-    fs::create_directories(config.output_dir, error);
-    MetricsLog log(config.output_dir, options.on_event, parallel.isMain());
+    TrainerSession session(config, options);
+    const Dataset dataset = loadDataset(config, *session.tokenizer);
+    session.setUpModel();
+    const model::Transformer& model = *session.model;
+    DataParallel& parallel = session.parallel;
+    Progress& progress = session.progress;
     BatchStream stream(config, dataset.train);
+    const auto epoch_size = [&](std::int64_t epoch) { return stream.epochSize(epoch); };
     // The global batch: rank r computes every world_size-th micro-batch of the single-process step.
     const std::int64_t accumulation = config.gradient_accumulation * parallel.worldSize();
-    const std::int64_t total_steps = totalSteps(config, stream, accumulation);
-    Progress progress;
-    if (options.resume) {
-        progress = loadCheckpoint(existing.back().second, model.trainableParameters(), optimizer, generator);
-    }
+    const std::int64_t total_steps = totalSteps(config, accumulation, epoch_size);
+    session.resume();
     const std::vector<MicroBatch> eval_batches =
         planEvaluation(dataset.eval, config.max_seq_len, config.micro_batch_size, config.packing);
-    log.emit({{"event", "start"},
-              {"method", "sft"},
-              {"total_steps", total_steps},
-              {"parameters", model.parameterCount()},
-              {"trainable_parameters", trainable},
-              {"resumed_from_step",
-               options.resume ? nlohmann::ordered_json(progress.step) : nlohmann::ordered_json()},
-              {"world_size", parallel.worldSize()},
-              {"time", isoTimeNow()}});
+    session.log->emit(session.startEvent("sft", total_steps, nlohmann::ordered_json::object()));
 
-    const AutocastScope autocast(config.dtype == TrainDType::BFloat16, device.type());
-    ThroughputMeter meter(config, model.config(), device, parallel.worldSize());
-    const Clock::time_point session_start = Clock::now();
-    const double elapsed_before = progress.elapsed_s;
-    const std::int64_t tokens_before = progress.tokens;
+    session.startLoop();
     bool cancelled = false;
     while (progress.step < total_steps) {
-        if (parallel.worldSize() > 1)
-            generator.set_current_seed(stepSeed(config.seed, progress.step, parallel.rank()));
-        model.setDropoutGenerator(&generator);
-        optimizer.zero_grad();
+        session.beginStep();
         std::vector<const MicroBatch*> batches;
-        for (std::int64_t i = 0; i < accumulation; ++i) {
-            if (progress.batch_index >= stream.epochSize(progress.epoch)) {
-                if (config.max_steps == 0 && progress.epoch + 1 >= config.epochs) break;
-                ++progress.epoch;
-                progress.batch_index = 0;
-                if (i > 0) break;  // an update never mixes epochs
-            }
-            batches.push_back(&stream.at(progress.epoch, progress.batch_index++));
+        for (const BatchSlot& slot : nextStepBatches(config, accumulation, progress, epoch_size)) {
+            batches.push_back(&stream.at(slot.epoch, slot.index));
         }
         if (batches.empty()) break;
         // Every rank plans the whole step, so the normalisation (supervised tokens of the global
@@ -240,8 +170,7 @@ RunResult runSft(const TrainConfig& config, const RunOptions& options) {
         std::int64_t labels = 0;
         for (const MicroBatch* batch : batches) {
             labels += batch->label_count;
-            progress.tokens += batch->token_count;
-            meter.count(batch->token_count, batch->length);
+            session.countTokens(batch->token_count, batch->length);
         }
         double rank_loss = 0.0;
         for (const std::size_t index : rankShare(batches.size(), parallel.rank(), parallel.worldSize())) {
@@ -250,63 +179,25 @@ RunResult runSft(const TrainConfig& config, const RunOptions& options) {
             rank_loss += loss.item<double>();
         }
         const double loss_total = parallel.allReduceSum({rank_loss})[0];
-        parallel.allReduceGradients(parameters);
-        const double lr =
-            config.optimizer.lr * learningRateFactor(config.schedule, progress.step, total_steps);
-        setLearningRate(optimizer, lr);
-        const double grad_norm = clipGradients(config, parameters);
-        optimizer.step();
-        ++progress.step;
-        model.setDropoutGenerator(nullptr);
-        const double session_s = std::chrono::duration<double>(Clock::now() - session_start).count();
-        progress.elapsed_s = elapsed_before + session_s;
-        if (progress.step % config.log_every_steps == 0 || progress.step == total_steps) {
-            const std::int64_t size = std::max<std::int64_t>(1, stream.epochSize(progress.epoch));
-            nlohmann::ordered_json step_event = {
-                {"event", "step"},
-                {"step", progress.step},
-                {"epoch", static_cast<double>(progress.epoch) +
-                              static_cast<double>(progress.batch_index) / static_cast<double>(size)},
-                {"loss", loss_total / static_cast<double>(std::max<std::int64_t>(1, labels))},
-                {"lr", lr},
-                {"grad_norm", grad_norm},
-                {"tokens", progress.tokens},
-                {"tokens_per_s",
-                 session_s > 0.0 ? static_cast<double>(progress.tokens - tokens_before) / session_s : 0.0},
-                {"elapsed_s", progress.elapsed_s},
-                {"world_size", parallel.worldSize()}};
-            meter.annotate(step_event, session_s);
-            log.emit(step_event);
+        const StepUpdate update = session.applyUpdate(total_steps);
+        if (session.logsStep(total_steps)) {
+            const double loss = loss_total / static_cast<double>(std::max<std::int64_t>(1, labels));
+            session.log->emit(session.stepEvent(stream.epochSize(progress.epoch), {{"loss", loss}}, update));
         }
-        if (!eval_batches.empty() && config.eval_every_steps > 0 &&
-            progress.step % config.eval_every_steps == 0 && progress.step < total_steps) {
-            log.emit({{"event", "eval"},
-                      {"step", progress.step},
-                      {"eval_loss", evaluateShared(model, eval_batches, parallel)}});
+        if (!eval_batches.empty() && session.evalDue(total_steps)) {
+            session.log->emit({{"event", "eval"},
+                               {"step", progress.step},
+                               {"eval_loss", evaluateShared(model, eval_batches, parallel)}});
         }
-        cancelled =
-            endOfStep(config, options, parallel, model, optimizer, generator, progress, total_steps, log);
+        cancelled = session.endStep(total_steps);
         if (cancelled) break;
     }
-    RunResult result;
-    result.step = progress.step;
-    result.cancelled = cancelled;
-    if (cancelled) {
-        result.output = checkpointPath(config, progress.step);
-    } else {
-        if (!eval_batches.empty()) {
-            log.emit({{"event", "eval"},
-                      {"step", progress.step},
-                      {"eval_loss", evaluateShared(model, eval_batches, parallel)}});
-        }
-        result.output = (fs::path(config.output_dir) / "final").string();
-        if (parallel.isMain()) writeFinal(config, model, result.output);
-    }
-    log.emit({{"event", "done"},
-              {"step", progress.step},
-              {"status", cancelled ? "cancelled" : "finished"},
-              {"output", result.output}});
-    return result;
+    return session.finish(cancelled, [&] {
+        if (eval_batches.empty()) return;
+        session.log->emit({{"event", "eval"},
+                           {"step", progress.step},
+                           {"eval_loss", evaluateShared(model, eval_batches, parallel)}});
+    });
 }
 
 void mergeAdapter(const std::string& base_dir, const std::string& adapter_dir, const std::string& out_dir) {

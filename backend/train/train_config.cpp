@@ -3,11 +3,13 @@
 #include "backend/common/errors.h"
 #include "backend/data/formats.h"
 #include "backend/runs/training_presets.h"
+#include "backend/sample/devices.h"
 #include "backend/weights/lora_targets.h"
 #include "backend/weights/model_config.h"
 #include "backend/weights/tensor_layout.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -267,6 +269,36 @@ std::int64_t availableMemoryBytes() {
     return 0;
 }
 
+// A digits-only environment variable's value (at most 6 digits); nothing when unset, -1 when it is
+// something else.
+std::optional<int> environmentCount(const char* name) {
+    const char* text = std::getenv(name);
+    if (text == nullptr) return std::nullopt;
+    const std::string value(text);
+    const bool digits =
+        !value.empty() && value.size() <= 6 && value.find_first_not_of("0123456789") == std::string::npos;
+    return digits ? std::stoi(value) : -1;
+}
+
+// The processes on this host whose replicas share its memory: torchrun's LOCAL_WORLD_SIZE (which
+// `vietllm-cli train --nproc-per-node` sets too), 1 when unset.
+int processesOnThisHost() {
+    const std::optional<int> count = environmentCount("LOCAL_WORLD_SIZE");
+    if (count && *count < 1) {
+        throw UserError(std::string("environment variable LOCAL_WORLD_SIZE='") +
+                        std::getenv("LOCAL_WORLD_SIZE") +
+                        "': expected a positive integer (the processes on this host)");
+    }
+    return count.value_or(1);
+}
+
+std::string gibText(std::int64_t bytes) {
+    std::ostringstream text;
+    text.precision(1);
+    text << std::fixed << static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0) << " GiB";
+    return text.str();
+}
+
 // The methods this build trains, with their names.
 const std::vector<std::pair<Method, std::string>>& methodNames() {
     static const std::vector<std::pair<Method, std::string>> names = {
@@ -431,8 +463,10 @@ nlohmann::ordered_json MemoryEstimate::toJson() const {
             {"optimizer_bytes", optimizer_bytes},
             {"activations_bytes", activations_bytes},
             {"total_bytes", total_bytes},
+            {"processes", processes},
+            {"device", device},
             {"available_bytes", available_bytes},
-            {"fits", available_bytes == 0 || total_bytes <= available_bytes}};
+            {"fits", available_bytes == 0 || total_bytes * processes <= available_bytes}};
 }
 
 std::string runDeviceName(const TrainConfig& config, int local_rank) {
@@ -481,7 +515,15 @@ MemoryEstimate estimateMemory(const TrainConfig& config) {
     estimate.optimizer_bytes = bytes.optimizer_bytes;
     estimate.activations_bytes = bytes.activations_bytes;
     estimate.total_bytes = bytes.total_bytes;
-    estimate.available_bytes = config.device == TrainDevice::Cpu ? availableMemoryBytes() : 0;
+    // A plain "cuda" run takes LOCAL_RANK's GPU; a bad LOCAL_RANK is the data-parallel setup's error.
+    const std::optional<int> local_rank = environmentCount("LOCAL_RANK");
+    estimate.device = runDeviceName(config, local_rank && *local_rank > 0 ? *local_rank : 0);
+    if (config.device == TrainDevice::Cpu) {
+        estimate.processes = processesOnThisHost();
+        estimate.available_bytes = availableMemoryBytes();
+    } else {
+        estimate.available_bytes = sample::deviceMemoryBytes(estimate.device);
+    }
     return estimate;
 }
 
@@ -529,16 +571,19 @@ MemoryEstimate checkTrainConfig(const TrainConfig& config) {
         }
     }
     const MemoryEstimate estimate = estimateMemory(config);
-    if (estimate.available_bytes > 0 && estimate.total_bytes > estimate.available_bytes) {
-        const auto gib = [](std::int64_t bytes) {
-            std::ostringstream text;
-            text.precision(1);
-            text << std::fixed << static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0) << " GiB";
-            return text.str();
-        };
-        throw UserError(source + ": $.model: training this model needs about " + gib(estimate.total_bytes) +
-                        " but only " + gib(estimate.available_bytes) +
-                        " of memory is available (use LoRA, a smaller micro_batch_size or max_seq_len)");
+    const std::int64_t needed = estimate.total_bytes * estimate.processes;
+    if (estimate.available_bytes > 0 && needed > estimate.available_bytes) {
+        const bool several = estimate.processes > 1;
+        const std::string needs = several ? std::to_string(estimate.processes) + " processes x " +
+                                                gibText(estimate.total_bytes) + " = " + gibText(needed)
+                                          : gibText(needed);
+        const std::string has = config.device == TrainDevice::Cuda
+                                    ? estimate.device + " has " + gibText(estimate.available_bytes)
+                                    : "only " + gibText(estimate.available_bytes) +
+                                          " of memory is available" + (several ? " on this host" : "");
+        throw UserError(source + ": $.model: training this model needs about " + needs + " but " + has +
+                        " (use LoRA, a smaller micro_batch_size or max_seq_len" +
+                        (several ? ", or fewer processes" : "") + ")");
     }
     return estimate;
 }

@@ -124,18 +124,25 @@ struct MemoryEstimate {
     std::int64_t gradients_bytes = 0;
     std::int64_t optimizer_bytes = 0;
     std::int64_t activations_bytes = 0;
-    std::int64_t total_bytes = 0;
-    std::int64_t available_bytes = 0;  ///< MemAvailable of the host (CPU runs); 0 when unknown
+    std::int64_t total_bytes = 0;  ///< one process's need
+    /// Processes whose total_bytes share available_bytes: on the CPU those on this host (torchrun's
+    /// LOCAL_WORLD_SIZE, 1 when unset); on a GPU 1 (one GPU per process).
+    int processes = 1;
+    std::string device = "cpu";        ///< the run's device ("cpu", "cuda:N")
+    std::int64_t available_bytes = 0;  ///< MemAvailable of the host, or the GPU's memory; 0: unknown
 
     nlohmann::ordered_json toJson() const;
 };
 
 /// The estimate for `config` from its model's config.json (no weights are read): the bytes come from
-/// runs::estimateTrainingMemory, the Training panel's estimate, so both refuse the same runs.
+/// runs::estimateTrainingMemory, the Training panel's estimate, so both refuse the same runs. The
+/// processes and the device's memory come from this process's environment and machine; throws
+/// UserError when LOCAL_WORLD_SIZE is set but not a positive integer.
 MemoryEstimate estimateMemory(const TrainConfig& config);
 
 /// Checks what parsing cannot: the model folder has config.json and weights, the data files
-/// exist, LoRA targets exist for the architecture, and the estimate fits the available memory.
+/// exist, LoRA targets exist for the architecture, and the estimate fits the device: processes x
+/// total_bytes within the host's available memory (CPU), or total_bytes within the GPU's memory.
 /// Returns the estimate; throws UserError naming the config file and JSON path otherwise.
 MemoryEstimate checkTrainConfig(const TrainConfig& config);
 

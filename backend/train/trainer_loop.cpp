@@ -11,6 +11,7 @@
 #include "backend/cuda/device_stats.h"
 #endif
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Context.h>
 #include <ATen/Parallel.h>
 #include <ATen/autocast_mode.h>
@@ -169,6 +170,17 @@ at::Tensor longTensor(const std::vector<std::int64_t>& values, std::int64_t rows
     return device.is_cpu() ? host : host.to(device);
 }
 
+at::Tensor packedLogits(const model::Transformer& model, const MicroBatch& batch) {
+    const at::Device device = model.device();
+    return model.forwardPacked(longTensor(batch.ids, batch.rows, batch.length, device),
+                               longTensor(batch.positions, batch.rows, batch.length, device),
+                               longTensor(batch.documents, batch.rows, batch.length, device));
+}
+
+at::Tensor flatLabels(const MicroBatch& batch, const at::Device& device) {
+    return longTensor(batch.labels, batch.rows, batch.length, device).view({-1});
+}
+
 std::string checkpointPath(const TrainConfig& config, std::int64_t step) {
     return (fs::path(config.output_dir) / ("checkpoint-" + std::to_string(step))).string();
 }
@@ -193,10 +205,6 @@ std::vector<std::pair<std::int64_t, std::string>> listCheckpoints(const std::str
 std::vector<std::pair<std::int64_t, std::string>> prepareRun(const TrainConfig& config,
                                                              const RunOptions& options) {
     checkTrainConfig(config);
-    if (config.device == TrainDevice::Cuda && config.method != Method::Sft) {
-        throw UserError(config.source + ": $.device: cuda: " + methodName(config.method) +
-                        " training runs on the CPU in this version (sft runs on cuda); use \"cpu\"");
-    }
     std::vector<std::pair<std::int64_t, std::string>> existing = listCheckpoints(config.output_dir);
     if (options.resume && existing.empty()) {
         throw UserError(config.output_dir + ": --resume found no checkpoint-N folder to continue from");
@@ -334,6 +342,186 @@ void writeFinal(const TrainConfig& config, const model::Transformer& model, cons
     } else {
         writeModelFolder(model, config.model_dir, final_dir);
     }
+}
+
+std::int64_t totalSteps(const TrainConfig& config, std::int64_t accumulation,
+                        const std::function<std::int64_t(std::int64_t epoch)>& epoch_size) {
+    if (config.max_steps > 0) return config.max_steps;
+    std::int64_t steps = 0;
+    for (std::int64_t epoch = 0; epoch < config.epochs; ++epoch) {
+        steps += (epoch_size(epoch) + accumulation - 1) / accumulation;
+    }
+    return steps;
+}
+
+std::vector<BatchSlot> nextStepBatches(const TrainConfig& config, std::int64_t accumulation,
+                                       Progress& progress,
+                                       const std::function<std::int64_t(std::int64_t epoch)>& epoch_size) {
+    std::vector<BatchSlot> slots;
+    for (std::int64_t i = 0; i < accumulation; ++i) {
+        if (progress.batch_index >= epoch_size(progress.epoch)) {
+            if (config.max_steps == 0 && progress.epoch + 1 >= config.epochs) break;
+            ++progress.epoch;
+            progress.batch_index = 0;
+            if (i > 0) break;  // an update never mixes epochs
+        }
+        slots.push_back({progress.epoch, progress.batch_index++});
+    }
+    return slots;
+}
+
+TrainerSession::TrainerSession(const TrainConfig& run_config, const RunOptions& run_options)
+    : config(run_config),
+      options(run_options),
+      existing(prepareRun(run_config, run_options)),
+      env(distributedEnvFromProcess()),
+      device(runDevice(run_config, env.local_rank)),
+      parallel(env, distributedTimeout(), device),
+      tokenizer(tokenizer::loadTokenizer(run_config.model_dir)) {}
+
+TrainerSession::~TrainerSession() = default;
+
+void TrainerSession::setUpModel(bool score_head) {
+    model = std::make_unique<model::Transformer>(config.model_dir, baseWeightsDtype(config));
+    at::Generator cpu_generator = at::make_generator<at::CPUGeneratorImpl>(config.seed);
+    if (score_head) model->addScoreHead(cpu_generator);
+    if (config.lora) {
+        model->addLora(config.lora->target_modules, config.lora->rank, config.lora->alpha,
+                       config.lora->dropout, cpu_generator);
+    } else {
+        model->makeWeightsTrainable();
+    }
+    model->setGradientCheckpointing(config.gradient_checkpointing);
+    // Adapters and heads are drawn on the CPU (the same on every device), then everything moves.
+    model->moveTo(device);
+    generator = runGenerator(cpu_generator, device, config.seed);
+    for (const model::NamedTensor& parameter : model->trainableParameters()) {
+        parameters.push_back(parameter.tensor);
+        trainable += parameter.tensor.numel();
+    }
+    parallel.broadcastFromMain(parameters);
+    optimizer = makeOptimizer(config, parameters);
+    std::error_code error;
+    fs::create_directories(config.output_dir, error);
+    log = std::make_unique<MetricsLog>(config.output_dir, options.on_event, parallel.isMain());
+    m_autocast.emplace(config.dtype == TrainDType::BFloat16, device.type());
+}
+
+void TrainerSession::resume() {
+    if (options.resume) {
+        progress =
+            loadCheckpoint(existing.back().second, model->trainableParameters(), *optimizer, generator);
+    }
+}
+
+nlohmann::ordered_json TrainerSession::startEvent(const std::string& method, std::int64_t total_steps,
+                                                  const nlohmann::ordered_json& fields) const {
+    nlohmann::ordered_json event = {
+        {"event", "start"},
+        {"method", method},
+        {"total_steps", total_steps},
+        {"parameters", model->parameterCount()},
+        {"trainable_parameters", trainable},
+        {"resumed_from_step",
+         options.resume ? nlohmann::ordered_json(progress.step) : nlohmann::ordered_json()}};
+    for (const auto& [key, value] : fields.items()) event[key] = value;
+    event["world_size"] = parallel.worldSize();
+    event["device"] = device.str();
+    event["process_group"] = parallel.backendName();  // "nccl", "gloo" or "none" (one process)
+    event["time"] = isoTimeNow();
+    return event;
+}
+
+void TrainerSession::startLoop() {
+    m_meter.emplace(config, model->config(), device, parallel.worldSize());
+    m_loop_start = std::chrono::steady_clock::now();
+    m_elapsed_before = progress.elapsed_s;
+    m_tokens_before = progress.tokens;
+}
+
+void TrainerSession::beginStep() {
+    if (parallel.worldSize() > 1)
+        generator.set_current_seed(stepSeed(config.seed, progress.step, parallel.rank()));
+    model->setDropoutGenerator(&generator);
+    optimizer->zero_grad();
+}
+
+void TrainerSession::countTokens(std::int64_t real_tokens, std::int64_t row_length) {
+    progress.tokens += real_tokens;
+    m_meter->count(real_tokens, row_length);
+}
+
+StepUpdate TrainerSession::applyUpdate(std::int64_t total_steps) {
+    parallel.allReduceGradients(parameters);
+    StepUpdate update;
+    update.lr = config.optimizer.lr * learningRateFactor(config.schedule, progress.step, total_steps);
+    setLearningRate(*optimizer, update.lr);
+    update.grad_norm = clipGradients(config, parameters);
+    optimizer->step();
+    ++progress.step;
+    model->setDropoutGenerator(nullptr);
+    update.session_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_loop_start).count();
+    progress.elapsed_s = m_elapsed_before + update.session_s;
+    return update;
+}
+
+bool TrainerSession::logsStep(std::int64_t total_steps) const {
+    return progress.step % config.log_every_steps == 0 || progress.step == total_steps;
+}
+
+nlohmann::ordered_json TrainerSession::stepEvent(std::int64_t epoch_size,
+                                                 const nlohmann::ordered_json& fields,
+                                                 const StepUpdate& update) const {
+    const auto size = static_cast<double>(std::max<std::int64_t>(1, epoch_size));
+    nlohmann::ordered_json event = {
+        {"event", "step"},
+        {"step", progress.step},
+        {"epoch", static_cast<double>(progress.epoch) + static_cast<double>(progress.batch_index) / size}};
+    for (const auto& [key, value] : fields.items()) event[key] = value;
+    event["lr"] = update.lr;
+    event["grad_norm"] = update.grad_norm;
+    event["tokens"] = progress.tokens;
+    event["tokens_per_s"] = update.session_s > 0.0
+                                ? static_cast<double>(progress.tokens - m_tokens_before) / update.session_s
+                                : 0.0;
+    event["elapsed_s"] = progress.elapsed_s;
+    event["world_size"] = parallel.worldSize();
+    m_meter->annotate(event, update.session_s);
+    return event;
+}
+
+bool TrainerSession::evalDue(std::int64_t total_steps) const {
+    return config.eval_every_steps > 0 && progress.step % config.eval_every_steps == 0 &&
+           progress.step < total_steps;
+}
+
+bool TrainerSession::endStep(std::int64_t total_steps) {
+    return endOfStep(config, options, parallel, *model, *optimizer, generator, progress, total_steps, *log);
+}
+
+RunResult TrainerSession::finish(bool cancelled, const std::function<void()>& final_eval,
+                                 const std::function<void(const std::string& final_dir)>& write_final) {
+    RunResult result;
+    result.step = progress.step;
+    result.cancelled = cancelled;
+    if (cancelled) {
+        result.output = checkpointPath(config, progress.step);
+    } else {
+        if (final_eval) final_eval();
+        result.output = (fs::path(config.output_dir) / "final").string();
+        if (parallel.isMain()) {
+            if (write_final) {
+                write_final(result.output);
+            } else {
+                writeFinal(config, *model, result.output);
+            }
+        }
+    }
+    log->emit({{"event", "done"},
+               {"step", progress.step},
+               {"status", cancelled ? "cancelled" : "finished"},
+               {"output", result.output}});
+    return result;
 }
 
 }  // namespace vietllm::train

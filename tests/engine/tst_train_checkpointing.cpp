@@ -10,6 +10,7 @@
 #include "backend/train/train_config.h"
 #include "backend/weights/random_model.h"
 #include "tests/common/tiny_model_dir.h"
+#include "tests/common/train_fixtures.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/autocast_mode.h>
@@ -176,54 +177,28 @@ private slots:
 
     void trainersGiveTheSameLosses() {
         FamilyModel fixture(Architecture::GptNeoX);
-        {
-            std::ofstream sft(fixture.path("sft.jsonl"));
-            std::ofstream pairs(fixture.path("pairs.jsonl"));
-            for (int i = 0; i < 8; ++i) {
-                const json prompt = {{{"role", "user"}, {"content", "Câu hỏi " + std::to_string(i)}}};
-                sft << json{{"messages",
-                             {prompt[0],
-                              {{"role", "assistant"}, {"content", "Dạ, câu " + std::to_string(i)}}}}}
-                           .dump()
-                    << "\n";
-                pairs << json{{"prompt", prompt},
-                              {"chosen", "Dạ, tốt " + std::to_string(i) + "."},
-                              {"rejected", "Không."}}
-                             .dump()
-                      << "\n";
-            }
-        }
+        testing::writeJsonLinesFile(fixture.path("sft.jsonl"), 0, 8, [](int i) {
+            return testing::conversationLine("Câu hỏi " + std::to_string(i), "Dạ, câu " + std::to_string(i));
+        });
+        testing::writeJsonLinesFile(fixture.path("pairs.jsonl"), 0, 8, [](int i) {
+            return testing::preferenceLine(
+                json::array({testing::turn("user", "Câu hỏi " + std::to_string(i))}),
+                "Dạ, tốt " + std::to_string(i) + ".", "Không.");
+        });
         const auto config = [&](const std::string& method, const std::string& data, bool checkpointing,
                                 const std::string& out) {
-            return json{{"method", method},
-                        {"model", fixture.model},
-                        {"output_dir", fixture.path(out)},
-                        {"data", {{"train", {fixture.path(data)}}, {"eval_fraction", 0.25}}},
-                        {"template", "chatml"},
-                        {"lora", {{"rank", 4}, {"alpha", 8}, {"dropout", 0.1}}},
-                        {"max_seq_len", 192},
-                        {"micro_batch_size", 2},
-                        {"gradient_accumulation", 1},
-                        {"max_steps", 3},
-                        {"optimizer", {{"lr", 1e-2}}},
-                        {"gradient_checkpointing", checkpointing},
-                        {"eval_every_steps", 0},
-                        {"save_every_steps", 0}};
+            return testing::tinyRunConfig(method, fixture.model, fixture.path(out),
+                                          {{"train", {fixture.path(data)}}, {"eval_fraction", 0.25}},
+                                          {{"lora", testing::loraSection(4, 8, 0.1)},
+                                           {"max_seq_len", 192},
+                                           {"max_steps", 3},
+                                           {"gradient_checkpointing", checkpointing}});
         };
         const auto losses = [](const json& value, const std::string& source, bool reward_model) {
-            std::vector<double> out;
-            train::RunOptions options;
-            options.num_threads = 1;
-            options.on_event = [&](const nlohmann::ordered_json& event) {
-                if (event["event"] == "step") out.push_back(event["loss"].get<double>());
-            };
-            const train::TrainConfig parsed = train::parseTrainConfig(value, source);
-            if (reward_model) {
-                train::runRewardModel(parsed, options);
-            } else {
-                train::runSft(parsed, options);
-            }
-            return out;
+            return reward_model
+                       ? testing::stepLosses(
+                             testing::runTrainer(train::runRewardModel, value, source, false).events)
+                       : testing::stepLosses(testing::runTrainer(train::runSft, value, source, false).events);
         };
         for (const bool reward_model : {false, true}) {
             const std::string method = reward_model ? "rm" : "sft";

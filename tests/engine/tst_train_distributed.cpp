@@ -1,25 +1,24 @@
 // Data-parallel training through c10d Gloo on a tiny random Llama: two processes started by
 // `vietllm-cli train ... --nproc-per-node 2` with gradient accumulation 2 give the same per-step
 // losses, held-out loss and final tensors as one process with accumulation 4 (LoRA and full
-// fine-tuning; SFT, DPO and the reward model); a rank that dies ends the launcher with an error and no
-// hang; a cancel stops every rank at one step; bad torchrun/Slurm variables are one error naming
-// the variable.
+// fine-tuning; SFT, DPO, the reward model, and RL, whose sampled rollouts must match too); a rank
+// that dies ends the launcher with an error and no hang; a cancel stops every rank at one step; bad
+// torchrun/Slurm variables are one error naming the variable.
 
-#include "backend/common/errors.h"
 #include "backend/train/distributed.h"
 #include "backend/train/dpo_trainer.h"
+#include "backend/train/rl_trainer.h"
 #include "backend/train/rm_trainer.h"
 #include "backend/train/sft_trainer.h"
 #include "backend/train/train_config.h"
-#include "backend/weights/random_model.h"
 #include "backend/weights/safetensors.h"
 #include "tests/common/test_support.h"
-#include "tests/common/tiny_model_dir.h"
+#include "tests/common/text_files.h"
+#include "tests/common/train_fixtures.h"
 
 #include <QDir>
 #include <QElapsedTimer>
 #include <QProcess>
-#include <QTemporaryDir>
 #include <QtTest>
 
 #include <nlohmann/json.hpp>
@@ -27,115 +26,72 @@
 #include <cmath>
 #include <csignal>
 #include <cstring>
-#include <fstream>
 #include <map>
-#include <sstream>
 
 using namespace vietllm;
 using nlohmann::json;
 
 namespace {
 
-const char* const kSubjects[] = {"con mèo", "dòng sông", "ngọn núi", "cây lúa", "chiếc thuyền", "bầu trời"};
-const char* const kColours[] = {"xanh", "đỏ", "vàng"};
-
-void writeQaFile(const std::string& path, int first, int count) {
-    std::ofstream out(path);
-    for (int i = first; i < first + count; ++i) {
-        const json record = {
-            {"messages",
-             {{{"role", "user"},
-               {"content", "Câu hỏi " + std::to_string(i) + ": " + kSubjects[i % 6] + " màu gì?"}},
-              {{"role", "assistant"}, {"content", std::string("Dạ, màu ") + kColours[i % 3] + "."}}}}};
-        out << record.dump() << "\n";
-    }
-}
-
-// Preference pairs: the polite reply is chosen.
+// Preference pairs: to a colour question, the polite reply with its colour is chosen over the
+// next colour.
 void writePairFile(const std::string& path, int count) {
-    std::ofstream out(path);
-    for (int i = 0; i < count; ++i) {
-        const std::string question = "Câu hỏi " + std::to_string(i) + ": " + kSubjects[i % 6] + " màu gì?";
-        const json record = {{"prompt", {{{"role", "user"}, {"content", question}}}},
-                             {"chosen", std::string("Dạ, màu ") + kColours[i % 3] + " ạ."},
-                             {"rejected", std::string("Màu ") + kColours[(i + 1) % 3] + "."}};
-        out << record.dump() << "\n";
-    }
+    testing::writeJsonLinesFile(path, 0, count, [](int i) {
+        return testing::preferenceLine(json::array({testing::turn("user", testing::colourQuestion(i))}),
+                                       "Dạ, màu " + testing::colourAnswer(i) + " ạ.",
+                                       "Màu " + testing::colourAnswer(i + 1) + ".");
+    });
 }
 
 struct Fixture : testing::TinyModelDir {
     Fixture() {
-        writeQaFile(path("train.jsonl"), 0, 48);
-        writeQaFile(path("eval.jsonl"), 100, 8);
+        testing::writeColourConversations(path("train.jsonl"), 0, 48);
+        testing::writeColourConversations(path("eval.jsonl"), 100, 8);
         writePairFile(path("pairs.jsonl"), 40);
     }
 
-    // An SFT (or rm) config; `accumulation` micro-batches of 2 per step and process.
+    // An SFT (or rm, dpo) config; `accumulation` micro-batches of 2 per step and process.
     json config(const std::string& output, const std::string& method, bool lora, int accumulation,
                 int max_steps) const {
-        json value = {{"method", method},
-                      {"model", model},
-                      {"output_dir", path(output)},
-                      {"template", "chatml"},
-                      {"max_seq_len", 256},
-                      {"packing", false},
-                      {"micro_batch_size", 2},
-                      {"gradient_accumulation", accumulation},
-                      {"max_steps", max_steps},
-                      {"optimizer", {{"lr", 1e-2}}},
-                      {"schedule", {{"kind", "cosine"}, {"warmup_steps", 1}}},
-                      {"seed", 7},
-                      {"eval_every_steps", 2},
-                      {"save_every_steps", 0}};
-        value["data"] = method == "sft"
-                            ? json{{"train", {path("train.jsonl")}}, {"eval", {path("eval.jsonl")}}}
-                            : json{{"train", {path("pairs.jsonl")}}, {"eval_fraction", 0.1}};
-        value["lora"] = lora ? json{{"rank", 4}, {"alpha", 8}, {"dropout", 0.0}} : json(nullptr);
-        return value;
+        const json data = method == "sft"
+                              ? json{{"train", {path("train.jsonl")}}, {"eval", {path("eval.jsonl")}}}
+                              : json{{"train", {path("pairs.jsonl")}}, {"eval_fraction", 0.1}};
+        return testing::tinyRunConfig(method, model, path(output), data,
+                                      {{"packing", false},
+                                       {"gradient_accumulation", accumulation},
+                                       {"max_steps", max_steps},
+                                       {"schedule", {{"kind", "cosine"}, {"warmup_steps", 1}}},
+                                       {"seed", 7},
+                                       {"eval_every_steps", 2},
+                                       {"lora", lora ? testing::loraSection(4, 8, 0.0) : json(nullptr)}});
     }
 
     std::string writeConfig(const std::string& name, const json& value) const {
         const std::string file = path(name);
-        std::ofstream(file) << value.dump(2);
+        testing::writeText(file, value.dump(2));
         return file;
     }
 };
 
+// The events a launcher printed on its standard output.
 std::vector<json> parseEvents(const QByteArray& output) {
-    std::vector<json> events;
-    std::istringstream lines(output.toStdString());
-    std::string line;
-    while (std::getline(lines, line)) {
-        if (!line.empty()) events.push_back(json::parse(line));
-    }
-    return events;
+    return testing::parseJsonLines(output.toStdString());
 }
 
-std::vector<json> runInProcess(const json& config_json, const std::string& source,
-                               const std::string& method) {
-    const train::TrainConfig config = train::parseTrainConfig(config_json, source);
-    std::vector<json> events;
-    train::RunOptions options;
-    options.num_threads = 1;
-    options.on_event = [&](const nlohmann::ordered_json& event) {
-        events.push_back(json::parse(event.dump()));
-    };
-    if (method == "sft") {
-        train::runSft(config, options);
-    } else if (method == "dpo") {
-        train::runDpo(config, options);
-    } else {
-        train::runRewardModel(config, options);
-    }
-    return events;
+// Every event of an in-process run of `method` on one thread.
+std::vector<json> runInProcess(const json& config, const std::string& source, const std::string& method) {
+    if (method == "sft") return testing::runTrainer(train::runSft, config, source, false).events;
+    if (method == "dpo") return testing::runTrainer(train::runDpo, config, source, false).events;
+    if (method == "rl") return testing::runTrainer(train::runRl, config, source, false).events;
+    return testing::runTrainer(train::runRewardModel, config, source, false).events;
 }
 
-// The values of `key` in the events named `name`, in order.
+// The values of `key` in the events named `name` that carry it, in order.
 std::vector<double> fieldValues(const std::vector<json>& events, const std::string& name,
                                 const std::string& key) {
     std::vector<double> out;
-    for (const json& event : events) {
-        if (event["event"] == name && event.contains(key)) out.push_back(event[key].get<double>());
+    for (const json& event : testing::eventsNamed(events, name)) {
+        if (event.contains(key)) out.push_back(event[key].get<double>());
     }
     return out;
 }
@@ -223,8 +179,12 @@ std::vector<pid_t> rankProcesses(qint64 parent, int rank) {
     return out;
 }
 
-// Starts the 2-process launcher on `config` and waits for its first step event.
-bool startUntilFirstStep(QProcess& process, const std::string& config) {
+// Starts the 2-process launcher on an endless LoRA SFT run of `fixture` into `output` (no evaluation)
+// and waits for its first step event.
+bool startUntilFirstStep(QProcess& process, const Fixture& fixture, const std::string& output) {
+    json value = fixture.config(output, "sft", true, 2, 100000);
+    value["eval_every_steps"] = 0;
+    const std::string config = fixture.writeConfig(output + ".json", value);
     process.start(QStringLiteral(VIETLLM_CLI_PATH),
                   {QStringLiteral("train"), QStringLiteral("sft"), QString::fromStdString(config),
                    QStringLiteral("--nproc-per-node"), QStringLiteral("2"), QStringLiteral("--threads"),
@@ -240,20 +200,17 @@ bool startUntilFirstStep(QProcess& process, const std::string& config) {
     return false;
 }
 
-std::string expectUserError(const std::map<std::string, std::string>& variables) {
-    return testing::expectUserError([&] {
-        train::readDistributedEnv([&](const std::string& name) -> std::optional<std::string> {
-            const auto found = variables.find(name);
-            return found == variables.end() ? std::nullopt : std::optional<std::string>(found->second);
-        });
-    });
-}
-
+// readDistributedEnv over `variables` in place of the process's environment.
 train::DistributedEnv readEnv(const std::map<std::string, std::string>& variables) {
     return train::readDistributedEnv([&](const std::string& name) -> std::optional<std::string> {
         const auto found = variables.find(name);
         return found == variables.end() ? std::nullopt : std::optional<std::string>(found->second);
     });
+}
+
+// The message of the UserError readEnv(variables) throws.
+std::string expectUserError(const std::map<std::string, std::string>& variables) {
+    return testing::expectUserError([&] { readEnv(variables); });
 }
 
 }  // namespace
@@ -289,11 +246,9 @@ private:
                       "eval loss");
         QCOMPARE(static_cast<int>(fieldValues(two, "step", "loss").size()), max_steps);
         // Only rank 0 writes: one start event in metrics.jsonl.
-        std::ifstream metrics(fixture.path(name + "_two") + "/metrics.jsonl");
-        std::stringstream metrics_text;
-        metrics_text << metrics.rdbuf();
-        QCOMPARE(static_cast<int>(parseEvents(QByteArray::fromStdString(metrics_text.str())).size()),
-                 static_cast<int>(two.size()));
+        QCOMPARE(
+            static_cast<int>(testing::readJsonLines(fixture.path(name + "_two") + "/metrics.jsonl").size()),
+            static_cast<int>(two.size()));
         // A reward model's final/ holds the merged weights and the score head.
         const std::string file =
             lora && method != "rm" ? "/final/adapter_model.safetensors" : "/final/model.safetensors";
@@ -305,6 +260,60 @@ private:
         if (whole_model) QVERIFY(changed > 0);
     }
 
+    // RL of the tiny model (full fine-tuning) against a reward model trained for one step: the
+    // rollouts of 1 process x accumulation 4 and 2 processes x accumulation 2 are the same draws.
+    void compareRlWithOneProcess(int max_steps) {
+        Fixture fixture;
+        json reward = fixture.config("reward", "rm", false, 1, 1);
+        reward["eval_every_steps"] = 0;
+        reward["data"]["eval_fraction"] = 0.0;
+        const std::string reward_model =
+            testing::runTrainer(train::runRewardModel, reward, fixture.path("reward.json"), false)
+                .result.run.output;
+        const std::string prompts = fixture.path("prompts.jsonl");
+        testing::writeJsonLinesFile(prompts, 0, 8, [](int i) {
+            return json{{"prompt", testing::colourQuestion(i)}};
+        });
+        const auto config = [&](const std::string& output, int accumulation) {
+            return testing::tinyRunConfig("rl", fixture.model, fixture.path(output), {{"train", {prompts}}},
+                                          {{"max_seq_len", 128},
+                                           {"micro_batch_size", 1},
+                                           {"gradient_accumulation", accumulation},
+                                           {"max_steps", max_steps},
+                                           {"optimizer", {{"lr", 1e-3}}},
+                                           {"schedule", {{"kind", "constant"}, {"warmup_steps", 1}}},
+                                           {"seed", 3},
+                                           {"rl",
+                                            {{"reward_model", reward_model},
+                                             {"samples_per_prompt", 3},
+                                             {"max_new_tokens", 8},
+                                             {"kl_coef", 0.1}}}});
+        };
+        const std::vector<json> one = runInProcess(config("rl_one", 4), fixture.path("one.json"), "rl");
+        const std::string two_config = fixture.writeConfig("two.json", config("rl_two", 2));
+        const testing::CliResult result =
+            launch({QStringLiteral("train"), QStringLiteral("rl"), QString::fromStdString(two_config),
+                    QStringLiteral("--nproc-per-node"), QStringLiteral("2"), QStringLiteral("--threads"),
+                    QStringLiteral("1")},
+                   QProcessEnvironment::systemEnvironment());
+        QVERIFY2(result.exit_code == 0, result.standard_error.constData());
+        const std::vector<json> two = parseEvents(result.standard_output);
+        QVERIFY(!two.empty());
+        QCOMPARE(two.front()["world_size"].get<int>(), 2);
+        QCOMPARE(one.front()["world_size"].get<int>(), 1);
+        QCOMPARE(static_cast<int>(fieldValues(two, "step", "loss").size()), max_steps);
+        for (const char* key : {"loss", "reward_mean", "reward_std", "kl", "completion_tokens", "tokens"}) {
+            compareSeries(fieldValues(one, "step", key), fieldValues(two, "step", key), key);
+        }
+        // The rewards differ between samples (the test would otherwise compare nothing).
+        QVERIFY(fieldValues(one, "step", "reward_std").front() > 1e-4);
+        QVERIFY(fieldValues(one, "step", "kl").back() > 0.0);
+        const std::string file = "/final/model.safetensors";
+        const int changed = compareTensorFiles(fixture.path("rl_one") + file, fixture.path("rl_two") + file,
+                                               fixture.model + "/model.safetensors");
+        QVERIFY(changed > 0);
+    }
+
 private slots:
     void sftLoraTwoProcessesMatchOne() { compareWithOneProcess("sft", true, 3); }
 
@@ -314,12 +323,12 @@ private slots:
 
     void dpoTwoProcessesMatchOne() { compareWithOneProcess("dpo", true, 2); }
 
+    void rlTwoProcessesMatchOne() { compareRlWithOneProcess(3); }
+
     void killedRankEndsLauncher() {
         Fixture fixture;
-        json config = fixture.config("killed", "sft", true, 2, 100000);
-        config["eval_every_steps"] = 0;
         QProcess process;
-        QVERIFY(startUntilFirstStep(process, fixture.writeConfig("killed.json", config)));
+        QVERIFY(startUntilFirstStep(process, fixture, "killed"));
         const qint64 launcher = process.processId();
         const std::vector<pid_t> victims = rankProcesses(launcher, 1);
         QCOMPARE(victims.size(), std::size_t{1});
@@ -337,10 +346,8 @@ private slots:
 
     void cancelStopsEveryRank() {
         Fixture fixture;
-        json config = fixture.config("cancel", "sft", true, 2, 100000);
-        config["eval_every_steps"] = 0;
         QProcess process;
-        QVERIFY(startUntilFirstStep(process, fixture.writeConfig("cancel.json", config)));
+        QVERIFY(startUntilFirstStep(process, fixture, "cancel"));
         process.terminate();
         QVERIFY(process.waitForFinished(40000));
         QCOMPARE(process.exitCode(), 0);

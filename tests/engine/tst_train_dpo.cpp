@@ -11,15 +11,13 @@
 #include "backend/weights/model_config.h"
 #include "backend/weights/random_model.h"
 #include "tests/common/test_support.h"
-#include "tests/common/tiny_model_dir.h"
+#include "tests/common/text_files.h"
+#include "tests/common/train_fixtures.h"
 
-#include <QFile>
-#include <QTemporaryDir>
 #include <QtTest>
 
 #include <nlohmann/json.hpp>
 
-#include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -31,95 +29,42 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const char* const kSubjects[] = {"con mèo", "dòng sông", "ngọn núi", "cây lúa", "chiếc thuyền", "bầu trời"};
-const char* const kColours[] = {"xanh", "đỏ", "vàng"};
-
 // Pairs with a learnable preference: the chosen reply answers politely with a colour, the rejected
 // one refuses. The prompt is a conversation (system + user), as the preference format allows.
 void writePairFile(const std::string& path, int first, int count) {
-    std::ofstream out(path);
-    for (int i = first; i < first + count; ++i) {
-        json record = {
-            {"prompt",
-             {{{"role", "system"}, {"content", "Trả lời ngắn gọn."}},
-              {{"role", "user"},
-               {"content", "Câu hỏi " + std::to_string(i) + ": " + kSubjects[i % 6] + " màu gì?"}}}},
-            {"chosen", std::string("Dạ, màu ") + kColours[i % 3] + "."},
-            {"rejected", "Tôi không biết!!"}};
-        out << record.dump() << "\n";
-    }
+    testing::writeJsonLinesFile(path, first, count, [](int i) {
+        return testing::preferenceLine(json::array({testing::turn("system", "Trả lời ngắn gọn."),
+                                                    testing::turn("user", testing::colourQuestion(i))}),
+                                       "Dạ, màu " + testing::colourAnswer(i) + ".", "Tôi không biết!!");
+    });
 }
 
-struct Fixture : testing::TinyModelDir {
-    std::string train_file;
-    std::string eval_file;
-
+struct Fixture : testing::TinyRunFolder {
     Fixture() {
-        train_file = path("train.jsonl");
-        eval_file = path("eval.jsonl");
         writePairFile(train_file, 0, 32);
         writePairFile(eval_file, 100, 8);
     }
 
     json config(const std::string& output, bool lora) const {
-        json value = {{"method", "dpo"},
-                      {"model", model},
-                      {"output_dir", path(output)},
-                      {"data", {{"train", {train_file}}, {"eval", {eval_file}}}},
-                      {"template", "chatml"},
-                      {"max_seq_len", 256},
-                      {"packing", true},
-                      {"micro_batch_size", 2},
-                      {"gradient_accumulation", 2},
-                      {"max_steps", 6},
-                      {"optimizer", {{"lr", 1e-2}}},
-                      {"schedule", {{"kind", "constant"}, {"warmup_steps", 1}}},
-                      {"dpo", {{"beta", 0.1}}},
-                      {"seed", 11},
-                      {"eval_every_steps", 0},
-                      {"save_every_steps", 0}};
-        value["lora"] = lora ? json{{"rank", 4}, {"alpha", 8}, {"dropout", 0.1}} : json(nullptr);
-        return value;
+        return testing::tinyRunConfig("dpo", model, path(output),
+                                      {{"train", {train_file}}, {"eval", {eval_file}}},
+                                      {{"packing", true},
+                                       {"gradient_accumulation", 2},
+                                       {"schedule", {{"kind", "constant"}, {"warmup_steps", 1}}},
+                                       {"dpo", {{"beta", 0.1}}},
+                                       {"seed", 11},
+                                       {"lora", lora ? testing::loraSection(4, 8, 0.1) : json(nullptr)}});
     }
 };
 
-struct Run {
-    std::vector<json> events;
-    train::RunResult result;
+using Run = testing::TrainerRun<train::RunResult>;
 
-    std::vector<json> of(const std::string& kind) const {
-        std::vector<json> out;
-        for (const json& event : events) {
-            if (event["event"] == kind) out.push_back(event);
-        }
-        return out;
-    }
-};
-
+// DPO in process, recording its events; cancelled once step `cancel_after_step` is reported.
 Run runDpo(const json& config_json, const std::string& source, bool resume, int cancel_after_step = 0) {
-    const train::TrainConfig config = train::parseTrainConfig(config_json, source);
-    std::atomic<bool> cancel{false};
-    Run run;
-    train::RunOptions options;
-    options.resume = resume;
-    options.cancel = &cancel;
-    options.num_threads = 1;
-    options.on_event = [&](const nlohmann::ordered_json& event) {
-        run.events.push_back(json::parse(event.dump()));
-        if (cancel_after_step > 0 && event["event"] == "step" && event["step"] == cancel_after_step) {
-            cancel.store(true);
-        }
-    };
-    run.result = train::runDpo(config, options);
-    return run;
+    return testing::runTrainer(train::runDpo, config_json, source, resume, cancel_after_step);
 }
 
 using testing::expectUserError;
-
-QByteArray fileBytes(const std::string& path) {
-    QFile file(QString::fromStdString(path));
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
 
 }  // namespace
 
@@ -171,20 +116,17 @@ private slots:
         const Run first = runDpo(config, fixture.path("b.json"), false, 3);
         QVERIFY(first.result.cancelled);
         const std::string cache = (fs::path(fixture.path("resumed")) / train::kReferenceLogpsFile).string();
-        const QByteArray cached = fileBytes(cache);
-        QVERIFY(!cached.isEmpty());
+        const std::string cached = testing::fileContents(cache);
+        QVERIFY(!cached.empty());
         const auto written = fs::last_write_time(cache);
         const Run second = runDpo(config, fixture.path("b.json"), true);
         QCOMPARE(second.of("start").at(0)["reference"].get<std::string>(), std::string("cached"));
         QCOMPARE(second.of("start").at(0)["resumed_from_step"].get<int>(), 3);
         QVERIFY(fs::last_write_time(cache) == written);
-        QCOMPARE(fileBytes(cache), cached);
-        std::vector<double> resumed;
-        for (const Run* run : {&first, &second}) {
-            for (const json& step : run->of("step")) resumed.push_back(step["loss"].get<double>());
-        }
-        std::vector<double> expected;
-        for (const json& step : straight.of("step")) expected.push_back(step["loss"].get<double>());
+        QVERIFY(testing::fileContents(cache) == cached);
+        std::vector<double> resumed = testing::stepLosses(first.events);
+        for (const double loss : testing::stepLosses(second.events)) resumed.push_back(loss);
+        const std::vector<double> expected = testing::stepLosses(straight.events);
         QCOMPARE(resumed.size(), expected.size());
         for (std::size_t i = 0; i < expected.size(); ++i) {
             QVERIFY2(
@@ -226,11 +168,7 @@ private slots:
         QVERIFY(!fs::exists(fs::path(fixture.path("bad")) / train::kReferenceLogpsFile));
 
         const std::string conversations = fixture.path("sft.jsonl");
-        std::ofstream(conversations) << json({{"messages",
-                                               {{{"role", "user"}, {"content", "Chào"}},
-                                                {{"role", "assistant"}, {"content", "Chào bạn."}}}}})
-                                            .dump()
-                                     << "\n";
+        std::ofstream(conversations) << testing::conversationLine("Chào", "Chào bạn.").dump() << "\n";
         config["data"]["train"] = {conversations};
         const std::string not_pairs =
             expectUserError([&] { runDpo(config, fixture.path("bad.json"), false); });
@@ -297,16 +235,10 @@ private slots:
                                                            QString::fromStdString(config_path),
                                                            QStringLiteral("--threads"), QStringLiteral("1")});
         QVERIFY2(result.exit_code == 0, result.standard_error.constData());
-        int steps = 0;
-        for (const QByteArray& line : result.standard_output.split('\n')) {
-            if (line.isEmpty()) continue;
-            const json event = json::parse(line.toStdString());
-            if (event["event"] == "step") {
-                ++steps;
-                QVERIFY(event.contains("margin") && event.contains("accuracy"));
-            }
-        }
-        QCOMPARE(steps, 2);
+        const std::vector<json> steps =
+            testing::eventsNamed(testing::parseJsonLines(result.standard_output.toStdString()), "step");
+        for (const json& event : steps) QVERIFY(event.contains("margin") && event.contains("accuracy"));
+        QCOMPARE(steps.size(), std::size_t{2});
     }
 };
 

@@ -14,6 +14,7 @@
 #include "backend/weights/safetensors.h"
 #include "tests/common/test_support.h"
 #include "tests/common/tiny_model_dir.h"
+#include "tests/common/train_fixtures.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 
@@ -57,6 +58,15 @@ void addRandomAdapters(model::Transformer& model, std::uint64_t seed) {
     }
 }
 
+// Writes the adapters of `model` (rank 4, alpha 8, as addRandomAdapters makes them) as the PEFT
+// folder "adapter" of the fixture.
+void writeAdapters(const model::Transformer& model, const FamilyModel& fixture) {
+    train::LoraConfig lora;
+    lora.rank = 4;
+    lora.alpha = 8.0;
+    train::writeAdapterFolder(model, lora, fixture.model, fixture.path("adapter"));
+}
+
 double maxDifference(const at::Tensor& a, const at::Tensor& b) {
     return (a - b).abs().max().item<double>();
 }
@@ -83,10 +93,7 @@ private slots:
             const at::Tensor adapted_logits = logitsOf(adapted);
             QVERIFY2(maxDifference(adapted_logits, base_logits) > 1e-3, qPrintable(familyName(family)));
             // Folded in memory, and through a written adapter folder and `train merge`.
-            train::LoraConfig lora;
-            lora.rank = 4;
-            lora.alpha = 8.0;
-            train::writeAdapterFolder(adapted, lora, fixture.model, fixture.path("adapter"));
+            writeAdapters(adapted, fixture);
             train::mergeAdapter(fixture.model, fixture.path("adapter"), fixture.path("merged"));
             const model::Transformer merged(fixture.path("merged"), at::kFloat);
             QVERIFY2(maxDifference(logitsOf(merged), adapted_logits) < 1e-5, qPrintable(familyName(family)));
@@ -104,10 +111,7 @@ private slots:
             FamilyModel fixture(family);
             model::Transformer adapted(fixture.model, at::kFloat);
             addRandomAdapters(adapted, 5);
-            train::LoraConfig lora;
-            lora.rank = 4;
-            lora.alpha = 8.0;
-            train::writeAdapterFolder(adapted, lora, fixture.model, fixture.path("adapter"));
+            writeAdapters(adapted, fixture);
             train::mergeAdapter(fixture.model, fixture.path("adapter"), fixture.path("merged"));
             const auto original = train::readTensorFile(fixture.model + "/model.safetensors");
             const auto adapter =
@@ -180,10 +184,7 @@ private slots:
             FamilyModel fixture(family);
             model::Transformer adapted(fixture.model, at::kFloat);
             addRandomAdapters(adapted, 21);
-            train::LoraConfig lora;
-            lora.rank = 4;
-            lora.alpha = 8.0;
-            train::writeAdapterFolder(adapted, lora, fixture.model, fixture.path("adapter"));
+            writeAdapters(adapted, fixture);
             model::Transformer loaded(fixture.model, at::kFloat);
             train::loadAdapterFolder(loaded, fixture.path("adapter"));
             const std::vector<model::NamedTensor> written = adapted.trainableParameters();
@@ -293,34 +294,15 @@ private slots:
         for (const Architecture family :
              {Architecture::GptNeoX, Architecture::Bloom, Architecture::GptJ, Architecture::Mpt}) {
             FamilyModel fixture(family);
-            {
-                std::ofstream out(fixture.path("train.jsonl"));
-                for (int i = 0; i < 8; ++i) {
-                    out << json{{"messages",
-                                 {{{"role", "user"}, {"content", "Câu " + std::to_string(i)}},
-                                  {{"role", "assistant"}, {"content", "Dạ, vâng."}}}}}
-                               .dump()
-                        << "\n";
-                }
-            }
-            const json config = {
-                {"method", "sft"},
-                {"model", fixture.model},
-                {"output_dir", fixture.path("out")},
-                {"data", {{"train", {fixture.path("train.jsonl")}}, {"eval_fraction", 0.25}}},
-                {"template", "chatml"},
-                {"lora", {{"rank", 4}, {"alpha", 8}, {"dropout", 0.1}}},
-                {"max_seq_len", 64},
-                {"micro_batch_size", 2},
-                {"gradient_accumulation", 1},
-                {"max_steps", 2},
-                {"optimizer", {{"lr", 1e-2}}},
-                {"eval_every_steps", 0},
-                {"save_every_steps", 0}};
-            train::RunOptions options;
-            options.num_threads = 1;
+            testing::writeJsonLinesFile(fixture.path("train.jsonl"), 0, 8, [](int i) {
+                return testing::conversationLine("Câu " + std::to_string(i), "Dạ, vâng.");
+            });
+            const json config = testing::tinyRunConfig(
+                "sft", fixture.model, fixture.path("out"),
+                {{"train", {fixture.path("train.jsonl")}}, {"eval_fraction", 0.25}},
+                {{"lora", testing::loraSection(4, 8, 0.1)}, {"max_seq_len", 64}, {"max_steps", 2}});
             const train::RunResult result =
-                train::runSft(train::parseTrainConfig(config, fixture.path("run.json")), options);
+                testing::runTrainer(train::runSft, config, fixture.path("run.json"), false).result;
             QCOMPARE(result.step, std::int64_t{2});
             train::mergeAdapter(fixture.model, result.output, fixture.path("merged"));
             model::Transformer adapted(fixture.model, at::kFloat);

@@ -14,19 +14,17 @@
 #include "backend/weights/random_model.h"
 #include "backend/weights/safetensors.h"
 #include "tests/common/test_support.h"
-#include "tests/common/tiny_model_dir.h"
+#include "tests/common/text_files.h"
+#include "tests/common/train_fixtures.h"
 
-#include <QTemporaryDir>
 #include <QtTest>
 
 #include <nlohmann/json.hpp>
 
-#include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <sstream>
 
 using namespace vietllm;
 using nlohmann::json;
@@ -35,85 +33,34 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const char* const kWords[] = {"trời", "mưa", "nắng", "gió", "sông", "núi", "lúa", "thuyền", "mèo", "chim"};
-
-// Pair i: a question, and two replies made of the same few words; only the chosen one ends with the
-// marker "ạ ạ ạ", so the preference is separable from the reply alone.
-void writePairs(const std::string& path, int first, int count) {
-    std::ofstream out(path);
-    for (int i = first; i < first + count; ++i) {
-        std::string words;
-        for (int k = 0; k < 3; ++k) words += std::string(k == 0 ? "" : " ") + kWords[(i * 7 + k * 3) % 10];
-        const json record = {{"prompt", {{{"role", "user"}, {"content", "Câu " + std::to_string(i) + "?"}}}},
-                             {"chosen", words + " ạ ạ ạ"},
-                             {"rejected", words + " nhé"}};
-        out << record.dump() << "\n";
-    }
-}
-
-struct Fixture : testing::TinyModelDir {
-    std::string train_file;
-    std::string eval_file;
-
+struct Fixture : testing::TinyRunFolder {
     Fixture() {
-        train_file = path("train.jsonl");
-        eval_file = path("eval.jsonl");
-        writePairs(train_file, 0, 240);
-        writePairs(eval_file, 1000, 40);
+        testing::writeMarkerPairs(train_file, 0, 240);
+        testing::writeMarkerPairs(eval_file, 1000, 40);
     }
 
     json config(const std::string& output, bool lora) const {
-        json value = {{"method", "rm"},
-                      {"model", model},
-                      {"output_dir", path(output)},
-                      {"data", {{"train", {train_file}}, {"eval", {eval_file}}}},
-                      {"template", "chatml"},
-                      {"max_seq_len", 256},
-                      {"micro_batch_size", 8},
-                      {"gradient_accumulation", 1},
-                      {"max_steps", 40},
-                      {"optimizer", {{"lr", 1e-2}}},
-                      {"schedule", {{"kind", "constant"}, {"warmup_steps", 2}}},
-                      {"seed", 3},
-                      {"eval_every_steps", 20},
-                      {"save_every_steps", 0}};
-        value["lora"] = lora ? json{{"rank", 8}, {"alpha", 16}, {"dropout", 0.0}} : json(nullptr);
-        return value;
+        return testing::tinyRunConfig("rm", model, path(output),
+                                      {{"train", {train_file}}, {"eval", {eval_file}}},
+                                      {{"micro_batch_size", 8},
+                                       {"max_steps", 40},
+                                       {"schedule", {{"kind", "constant"}, {"warmup_steps", 2}}},
+                                       {"seed", 3},
+                                       {"eval_every_steps", 20},
+                                       {"lora", lora ? testing::loraSection(8, 16, 0.0) : json(nullptr)}});
     }
 };
 
-struct Run {
-    std::vector<json> events;
-    train::RewardRunResult result;
-};
+using Run = testing::TrainerRun<train::RewardRunResult>;
 
+// Reward-model training in process, recording its events; cancelled once step
+// `cancel_after_step` is reported.
 Run runTraining(const json& config_json, const std::string& source, bool resume, int cancel_after_step = 0) {
-    const train::TrainConfig config = train::parseTrainConfig(config_json, source);
-    std::atomic<bool> cancel{false};
-    Run run;
-    train::RunOptions options;
-    options.resume = resume;
-    options.cancel = &cancel;
-    options.num_threads = 1;
-    options.on_event = [&](const nlohmann::ordered_json& event) {
-        run.events.push_back(json::parse(event.dump()));
-        if (cancel_after_step > 0 && event["event"] == "step" && event["step"] == cancel_after_step) {
-            cancel.store(true);
-        }
-    };
-    run.result = train::runRewardModel(config, options);
-    return run;
-}
-
-std::vector<double> stepLosses(const std::vector<json>& events) {
-    std::vector<double> losses;
-    for (const json& event : events) {
-        if (event["event"] == "step") losses.push_back(event["loss"].get<double>());
-    }
-    return losses;
+    return testing::runTrainer(train::runRewardModel, config_json, source, resume, cancel_after_step);
 }
 
 using testing::expectUserError;
+using testing::stepLosses;
 
 // A model whose every answer is `m_answer`, to evaluate known replies.
 class FixedAnswerModel : public eval::ModelBackend {
@@ -221,13 +168,10 @@ private slots:
         Fixture fixture;
         const Run run = runTraining(fixture.config("lora", true), fixture.path("rm.json"), false);
         QVERIFY(!run.result.run.cancelled);
-        std::vector<json> evals;
-        for (const json& event : run.events) {
-            if (event["event"] == "eval") evals.push_back(event);
-            if (event["event"] == "step") {
-                QVERIFY(event.contains("accuracy") && event.contains("margin"));
-                QVERIFY(std::isfinite(event["loss"].get<double>()));
-            }
+        const std::vector<json> evals = run.of("eval");
+        for (const json& event : run.of("step")) {
+            QVERIFY(event.contains("accuracy") && event.contains("margin"));
+            QVERIFY(std::isfinite(event["loss"].get<double>()));
         }
         QVERIFY(evals.size() >= 2);
         const json& last = evals.back();
@@ -339,11 +283,7 @@ private slots:
 
         // Conversations hold no pairs.
         const std::string chat_file = fixture.path("chat.jsonl");
-        std::ofstream(chat_file) << json({{"messages",
-                                           {{{"role", "user"}, {"content", "Chào"}},
-                                            {{"role", "assistant"}, {"content", "Chào bạn"}}}}})
-                                        .dump()
-                                 << "\n";
+        std::ofstream(chat_file) << testing::conversationLine("Chào", "Chào bạn").dump() << "\n";
         QVERIFY(expectUserError([&] {
                     train::readPreferencePairs({chat_file}, "auto");
                 }).find("no preference pairs") != std::string::npos);
@@ -374,9 +314,7 @@ private slots:
                                                            QString::fromStdString(config_path),
                                                            QStringLiteral("--threads"), QStringLiteral("1")});
         QVERIFY2(result.exit_code == 0, result.standard_error.constData());
-        std::vector<json> events;
-        std::istringstream lines(result.standard_output.toStdString());
-        for (std::string line; std::getline(lines, line);) events.push_back(json::parse(line));
+        const std::vector<json> events = testing::parseJsonLines(result.standard_output.toStdString());
         QCOMPARE(QString::fromStdString(events.front()["method"].get<std::string>()), QStringLiteral("rm"));
         QCOMPARE(QString::fromStdString(events.back()["event"].get<std::string>()), QStringLiteral("done"));
         bool eval_with_accuracy = false;

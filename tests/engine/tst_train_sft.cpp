@@ -12,20 +12,17 @@
 #include "backend/weights/random_model.h"
 #include "backend/weights/safetensors.h"
 #include "tests/common/test_support.h"
-#include "tests/common/tiny_model_dir.h"
+#include "tests/common/text_files.h"
+#include "tests/common/train_fixtures.h"
 
-#include <QFile>
-#include <QTemporaryDir>
 #include <QtTest>
 
 #include <nlohmann/json.hpp>
 
-#include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <set>
-#include <sstream>
 
 using namespace vietllm;
 using nlohmann::json;
@@ -34,52 +31,20 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const char* const kSubjects[] = {"con mèo", "dòng sông", "ngọn núi", "cây lúa", "chiếc thuyền", "bầu trời"};
-const char* const kColours[] = {"xanh", "đỏ", "vàng"};
-
-// A learnable synthetic set: the reply is a fixed Vietnamese sentence whose last word depends on
-// the question number, so a model can learn the shared part and the mapping.
-void writeQaFile(const std::string& path, int first, int count) {
-    std::ofstream out(path);
-    for (int i = first; i < first + count; ++i) {
-        const std::string subject = kSubjects[i % 6];
-        json record = {
-            {"messages",
-             {{{"role", "user"}, {"content", "Câu hỏi " + std::to_string(i) + ": " + subject + " màu gì?"}},
-              {{"role", "assistant"}, {"content", std::string("Dạ, màu ") + kColours[i % 3] + "."}}}}};
-        out << record.dump() << "\n";
-    }
-}
-
-struct Fixture : testing::TinyModelDir {
-    std::string train_file;
-    std::string eval_file;
-
+struct Fixture : testing::TinyRunFolder {
     Fixture() {
-        train_file = path("train.jsonl");
-        eval_file = path("eval.jsonl");
-        writeQaFile(train_file, 0, 48);
-        writeQaFile(eval_file, 100, 12);
+        testing::writeColourConversations(train_file, 0, 48);
+        testing::writeColourConversations(eval_file, 100, 12);
     }
 
     json config(const std::string& output, bool lora) const {
-        json value = {{"method", "sft"},
-                      {"model", model},
-                      {"output_dir", path(output)},
-                      {"data", {{"train", {train_file}}, {"eval", {eval_file}}, {"format", "auto"}}},
-                      {"template", "chatml"},
-                      {"max_seq_len", 256},
-                      {"packing", true},
-                      {"micro_batch_size", 2},
-                      {"gradient_accumulation", 2},
-                      {"max_steps", 6},
-                      {"optimizer", {{"lr", 1e-2}}},
-                      {"schedule", {{"kind", "cosine"}, {"warmup_steps", 1}}},
-                      {"seed", 7},
-                      {"eval_every_steps", 0},
-                      {"save_every_steps", 0}};
-        value["lora"] = lora ? json{{"rank", 4}, {"alpha", 8}, {"dropout", 0.1}} : json(nullptr);
-        return value;
+        return testing::tinyRunConfig("sft", model, path(output),
+                                      {{"train", {train_file}}, {"eval", {eval_file}}, {"format", "auto"}},
+                                      {{"packing", true},
+                                       {"gradient_accumulation", 2},
+                                       {"schedule", {{"kind", "cosine"}, {"warmup_steps", 1}}},
+                                       {"seed", 7},
+                                       {"lora", lora ? testing::loraSection(4, 8, 0.1) : json(nullptr)}});
     }
 };
 
@@ -87,43 +52,15 @@ train::TrainConfig parse(const json& value, const std::string& source = "/cfg/ru
     return train::parseTrainConfig(value, source);
 }
 
-struct Run {
-    std::vector<json> events;
-    train::RunResult result;
-};
+using Run = testing::TrainerRun<train::RunResult>;
 
+// SFT in process, recording its events; cancelled once step `cancel_after_step` is reported.
 Run runTraining(const json& config_json, const std::string& source, bool resume, int cancel_after_step = 0) {
-    const train::TrainConfig config = train::parseTrainConfig(config_json, source);
-    std::atomic<bool> cancel{false};
-    Run run;
-    train::RunOptions options;
-    options.resume = resume;
-    options.cancel = &cancel;
-    options.num_threads = 1;
-    options.on_event = [&](const nlohmann::ordered_json& event) {
-        run.events.push_back(json::parse(event.dump()));
-        if (cancel_after_step > 0 && event["event"] == "step" && event["step"] == cancel_after_step) {
-            cancel.store(true);
-        }
-    };
-    run.result = train::runSft(config, options);
-    return run;
-}
-
-std::vector<double> stepLosses(const std::vector<json>& events) {
-    std::vector<double> losses;
-    for (const json& event : events) {
-        if (event["event"] == "step") losses.push_back(event["loss"].get<double>());
-    }
-    return losses;
+    return testing::runTrainer(train::runSft, config_json, source, resume, cancel_after_step);
 }
 
 using testing::expectUserError;
-
-QByteArray fileBytes(const std::string& path) {
-    QFile file(QString::fromStdString(path));
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
+using testing::stepLosses;
 
 std::vector<train::TokenizedExample> tokenizeFile(const Fixture& fixture, const std::string& file) {
     const auto tokenizer = tokenizer::loadTokenizer(fixture.model);
@@ -217,7 +154,7 @@ private slots:
         config["eval_every_steps"] = 10;
         const std::vector<std::int32_t> probe = {1, 40, 50, 60, 70};
         const std::vector<std::vector<float>> base_before = sample::Engine(fixture.model, {}).logits(probe);
-        const QByteArray weights_before = fileBytes(fixture.model + "/model.safetensors");
+        const std::string weights_before = testing::fileContents(fixture.model + "/model.safetensors");
         const Run run = runTraining(config, fixture.path("lora.json"), false);
         QVERIFY(!run.result.cancelled);
 
@@ -228,14 +165,12 @@ private slots:
         QVERIFY2(after < 0.6 * before,
                  qPrintable(QStringLiteral("held-out loss %1 -> %2").arg(before).arg(after)));
         std::vector<double> eval_losses;
-        for (const json& event : run.events) {
-            if (event["event"] == "eval") eval_losses.push_back(event["eval_loss"].get<double>());
-        }
+        for (const json& event : run.of("eval")) eval_losses.push_back(event["eval_loss"].get<double>());
         QCOMPARE(eval_losses.size(), std::size_t{2});  // step 10, and the end
         QVERIFY(std::abs(eval_losses.back() - after) < 1e-4);
 
         // The base is untouched: same file bytes, same logits.
-        QVERIFY(fileBytes(fixture.model + "/model.safetensors") == weights_before);
+        QVERIFY(testing::fileContents(fixture.model + "/model.safetensors") == weights_before);
         QVERIFY(sample::Engine(fixture.model, {}).logits(probe) == base_before);
 
         // PEFT files: names, shapes and config.
@@ -459,9 +394,7 @@ private slots:
                                                            QString::fromStdString(config_path),
                                                            QStringLiteral("--threads"), QStringLiteral("1")});
         QVERIFY2(result.exit_code == 0, result.standard_error.constData());
-        std::vector<json> events;
-        std::istringstream lines(result.standard_output.toStdString());
-        for (std::string line; std::getline(lines, line);) events.push_back(json::parse(line));
+        const std::vector<json> events = testing::parseJsonLines(result.standard_output.toStdString());
         QVERIFY(events.size() >= 8);
         QCOMPARE(QString::fromStdString(events.front()["event"].get<std::string>()), QStringLiteral("start"));
         for (const char* key :
@@ -489,10 +422,7 @@ private slots:
         QCOMPARE(QString::fromStdString(events.back()["status"].get<std::string>()),
                  QStringLiteral("finished"));
         QCOMPARE(events.back()["output"].get<std::string>(), fixture.path("cli/final"));
-        std::ifstream metrics(fixture.path("cli/metrics.jsonl"));
-        std::vector<json> logged;
-        for (std::string line; std::getline(metrics, line);) logged.push_back(json::parse(line));
-        QVERIFY(logged == events);
+        QVERIFY(testing::readJsonLines(fixture.path("cli/metrics.jsonl")) == events);
 
         // A bad config: exit 1, an error event on stdout and the message on stderr.
         config["micro_batch_size"] = 0;

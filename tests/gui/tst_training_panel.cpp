@@ -9,6 +9,7 @@
 #include "backend/store/import_session.h"
 #include "backend/store/project_store.h"
 #include "backend/store/transfer.h"
+#include "backend/weights/model_config.h"
 #include "backend/weights/random_model.h"
 #include "tests/common/test_support.h"
 #include "widgets/language.h"
@@ -175,6 +176,7 @@ private slots:
     void stopsAndResumes();
     void reportsATrainerFailure();
     void refusesWhatCannotStartOrFit();
+    void processesMultiplyTheMemoryNeed();
     void drawsADpoRunsMethodMetrics();
     void methodSwitchShowsItsFieldsAndConfig();
     void gradientCheckpointingFollowsPresetAndEstimate();
@@ -396,6 +398,47 @@ void TestTrainingPanel::refusesWhatCannotStartOrFit() {
     m_panel->sourceModel()->addFile(m_dir->filePath(QStringLiteral("chat.jsonl")));
     QVERIFY(!m_panel->startRun());
     QCOMPARE(m_panel->historyModel()->rowCount(), 0);  // nothing was created
+}
+
+void TestTrainingPanel::processesMultiplyTheMemoryNeed() {
+    // A model whose full fine-tuning on the CPU needs between 1/16 and about 1/8 of this machine's
+    // memory: doubling the layers until one replica needs 1/16 of it.
+    const std::int64_t machine = vietllm::runs::physicalMemoryBytes();
+    QVERIFY(machine > 0);
+    QCOMPARE(m_panel->currentSetup().device, std::string("cpu"));
+    std::int64_t one_process = 0;
+    for (int layers = 1; layers <= 4096 && one_process * 16 < machine; layers *= 2) {
+        const QString model = m_dir->filePath(QStringLiteral("layers-%1").arg(layers));
+        writeFile(model + QStringLiteral("/config.json"),
+                  R"({"model_type":"llama","vocab_size":32000,"hidden_size":1024,"intermediate_size":2816,)"
+                  R"("num_attention_heads":16,"num_key_value_heads":16,"max_position_embeddings":4096,)"
+                  R"("num_hidden_layers":)" +
+                      QByteArray::number(layers) + "}");
+        m_panel->setModelDirectory(model);
+        m_panel->loraBox()->setChecked(false);
+        one_process =
+            vietllm::runs::estimateTrainingMemory(vietllm::weights::loadModelConfig(model.toStdString()),
+                                                  vietllm::runs::trainingShape(m_panel->currentSetup()))
+                .total_bytes;
+    }
+    QVERIFY(one_process * 16 >= machine);
+    m_panel->processesBox()->setValue(1);
+    QVERIFY2(!m_panel->memoryLabel()->text().contains(QStringLiteral("will not fit")),
+             qPrintable(m_panel->memoryLabel()->text()));
+    QVERIFY(m_panel->startButton()->isEnabled());
+    // Each process holds a replica: enough of them no longer fit, and Start is refused.
+    const int processes = static_cast<int>(machine / one_process) + 1;
+    QVERIFY(processes <= m_panel->processesBox()->maximum());
+    m_panel->processesBox()->setValue(processes);
+    const QString text = m_panel->memoryLabel()->text();
+    QVERIFY2(text.contains(QString::number(processes) + QStringLiteral(" processes × ")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("fewer processes")), qPrintable(text));
+    QVERIFY(m_panel->memoryLabel()->styleSheet().contains(QStringLiteral("#b00020")));
+    QVERIFY(!m_panel->startButton()->isEnabled());
+    QCOMPARE(m_panel->startButton()->toolTip(), text);
+    m_panel->processesBox()->setValue(1);
+    QVERIFY(m_panel->startButton()->isEnabled());
+    QVERIFY(m_panel->memoryLabel()->styleSheet().isEmpty());
 }
 
 void TestTrainingPanel::drawsADpoRunsMethodMetrics() {

@@ -14,6 +14,7 @@
 #include "backend/text/normalize.h"
 #include "backend/weights/random_model.h"
 #include "backend/weights/safetensors.h"
+#include "tests/common/test_support.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -21,7 +22,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <functional>
 #include <string>
 
 using namespace vietllm;
@@ -30,15 +30,7 @@ using store::AbVerdict;
 
 namespace {
 
-// The UserError message `action` throws; empty when it throws none.
-std::string userErrorOf(const std::function<void()>& action) {
-    try {
-        action();
-    } catch (const UserError& error) {
-        return error.what();
-    }
-    return {};
-}
+using testing::expectUserError;
 
 bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
@@ -112,8 +104,8 @@ void TestChatStore::chatsListNewestFirstAndRename() {
     QVERIFY(listed[0].updated_at > listed[1].updated_at);
     chats.renameChat(first, "Chào hỏi");
     QCOMPARE(chats.chat(first).title, std::string("Chào hỏi"));
-    QVERIFY(contains(userErrorOf([&] { chats.renameChat(999, "x"); }), "no chat with id 999"));
-    QVERIFY(contains(userErrorOf([&] { chats.chat(999); }), "no chat with id 999"));
+    QVERIFY(contains(expectUserError([&] { chats.renameChat(999, "x"); }), "no chat with id 999"));
+    QVERIFY(contains(expectUserError([&] { chats.chat(999); }), "no chat with id 999"));
 }
 
 void TestChatStore::settingsRoundTripAndBadSettings() {
@@ -127,9 +119,10 @@ void TestChatStore::settingsRoundTripAndBadSettings() {
     changed["sampling"]["temperature"] = 0.2;
     chats.setSettings(id, changed);
     QCOMPARE(chats.chat(id).settings["sampling"]["temperature"].get<double>(), 0.2);
-    QVERIFY(contains(userErrorOf([&] { chats.createChat("x", nlohmann::json::array()); }), "JSON object"));
-    QVERIFY(contains(userErrorOf([&] { chats.setSettings(id, 3); }), "JSON object"));
-    QVERIFY(contains(userErrorOf([&] { chats.setSettings(42, nlohmann::json::object()); }),
+    QVERIFY(
+        contains(expectUserError([&] { chats.createChat("x", nlohmann::json::array()); }), "JSON object"));
+    QVERIFY(contains(expectUserError([&] { chats.setSettings(id, 3); }), "JSON object"));
+    QVERIFY(contains(expectUserError([&] { chats.setSettings(42, nlohmann::json::object()); }),
                      "no chat with id 42"));
 }
 
@@ -192,9 +185,9 @@ void TestChatStore::editTruncatesAfterTheMessage() {
     QCOMPARE(path[0].content, std::string("Câu 1 đã sửa"));
     // Descendants of the deleted replies went with them.
     QCOMPARE(chats.messages(chat).size(), std::size_t{1});
-    QVERIFY(contains(userErrorOf([&] { chats.message(u2); }), "no chat message with id"));
-    QVERIFY(contains(userErrorOf([&] { chats.deleteReplies(12345); }), "no chat message with id 12345"));
-    QVERIFY(contains(userErrorOf([&] { chats.setMessageContent(12345, "x"); }), "12345"));
+    QVERIFY(contains(expectUserError([&] { chats.message(u2); }), "no chat message with id"));
+    QVERIFY(contains(expectUserError([&] { chats.deleteReplies(12345); }), "no chat message with id 12345"));
+    QVERIFY(contains(expectUserError([&] { chats.setMessageContent(12345, "x"); }), "12345"));
 }
 
 void TestChatStore::badMessagesAreRefused() {
@@ -203,24 +196,24 @@ void TestChatStore::badMessagesAreRefused() {
     const std::int64_t two = chats.createChat("2", nlohmann::json::object());
     const std::int64_t in_one =
         chats.addMessage(one, std::nullopt, Role::User, "a", std::nullopt, nlohmann::json::object());
-    QVERIFY(contains(userErrorOf([&] {
+    QVERIFY(contains(expectUserError([&] {
                          chats.addMessage(two, in_one, Role::Assistant, "b", std::nullopt,
                                           nlohmann::json::object());
                      }),
                      "is not in chat"));
-    QVERIFY(contains(userErrorOf([&] {
+    QVERIFY(contains(expectUserError([&] {
                          chats.addMessage(one, std::nullopt, Role::Invalid, "b", std::nullopt,
                                           nlohmann::json::object());
                      }),
                      "role"));
-    QVERIFY(contains(userErrorOf([&] {
+    QVERIFY(contains(expectUserError([&] {
                          chats.addMessage(77, std::nullopt, Role::User, "b", std::nullopt,
                                           nlohmann::json::object());
                      }),
                      "no chat with id 77"));
-    QVERIFY(
-        contains(userErrorOf([&] { chats.addMessage(one, in_one, Role::User, "b", std::nullopt, "text"); }),
-                 "metadata"));
+    QVERIFY(contains(
+        expectUserError([&] { chats.addMessage(one, in_one, Role::User, "b", std::nullopt, "text"); }),
+        "metadata"));
     QCOMPARE(chats.messages(one).size(), std::size_t{1});
     QVERIFY(chats.messages(two).empty());
 }
@@ -234,7 +227,7 @@ void TestChatStore::deleteRemovesMessages() {
     chats.deleteChat(chat);
     QVERIFY(chats.chats().empty());
     QCOMPARE(m_project->database().queryInt("SELECT count(*) FROM chat_message"), std::int64_t{0});
-    QVERIFY(contains(userErrorOf([&] { chats.deleteChat(chat); }), "no chat with id"));
+    QVERIFY(contains(expectUserError([&] { chats.deleteChat(chat); }), "no chat with id"));
 }
 
 void TestChatStore::savedSystemPrompts() {
@@ -252,7 +245,7 @@ void TestChatStore::savedSystemPrompts() {
     QVERIFY(chats.removeSystemPrompt("Nấu ăn"));
     QVERIFY(!chats.removeSystemPrompt("Nấu ăn"));
     QCOMPARE(chats.savedSystemPrompts().size(), std::size_t{1});
-    QVERIFY(contains(userErrorOf([&] { chats.saveSystemPrompt("", "x"); }), "needs a name"));
+    QVERIFY(contains(expectUserError([&] { chats.saveSystemPrompt("", "x"); }), "needs a name"));
     // Kept in the project file: a second connection sees them.
     store::ProjectStore reopened = store::ProjectStore::open(m_project->path(), store::OpenMode::ReadOnly);
     QCOMPARE(store::Chats(reopened).savedSystemPrompts().size(), std::size_t{1});
@@ -325,16 +318,16 @@ void TestChatStore::abVerdictsRejectBadInput() {
     comparison.left = {"A", nlohmann::json::object()};
     comparison.right = {"B", nlohmann::json::object()};
     comparison.annotator = "lan";
-    QVERIFY(contains(userErrorOf([&] { chats.recordAbVerdict(comparison); }), "verdict"));
+    QVERIFY(contains(expectUserError([&] { chats.recordAbVerdict(comparison); }), "verdict"));
     comparison.verdict = AbVerdict::Tie;
     comparison.prompt = {{Role::User, "Chào"}, {Role::Assistant, "Chào bạn"}};
-    QVERIFY(contains(userErrorOf([&] { chats.recordAbVerdict(comparison); }), "end with a user message"));
+    QVERIFY(contains(expectUserError([&] { chats.recordAbVerdict(comparison); }), "end with a user message"));
     comparison.prompt = {{Role::User, "Chào"}};
     comparison.right.text.clear();
-    QVERIFY(contains(userErrorOf([&] { chats.recordAbVerdict(comparison); }), "both A/B replies"));
+    QVERIFY(contains(expectUserError([&] { chats.recordAbVerdict(comparison); }), "both A/B replies"));
     comparison.right.text = "B";
     comparison.annotator.clear();
-    QVERIFY(contains(userErrorOf([&] { chats.recordAbVerdict(comparison); }), "annotator"));
+    QVERIFY(contains(expectUserError([&] { chats.recordAbVerdict(comparison); }), "annotator"));
     QVERIFY(!m_project->findDataset(store::kAbDatasetName));
 }
 
@@ -362,27 +355,28 @@ void TestChatStore::registryAddsListsAndRemovesModels() {
     registry.removeModel(qwen);
     QCOMPARE(registry.models().size(), std::size_t{1});
     QVERIFY(std::filesystem::exists(path("qwen-tiny") + "/config.json"));  // files stay
-    QVERIFY(contains(userErrorOf([&] { registry.removeModel(qwen); }), "no model with id"));
+    QVERIFY(contains(expectUserError([&] { registry.removeModel(qwen); }), "no model with id"));
 }
 
 void TestChatStore::registryRefusesBadFolders() {
     store::ModelRegistry registry(*m_project);
-    QVERIFY(contains(userErrorOf([&] { registry.addModelFolder(path("missing")); }), "not a folder"));
+    QVERIFY(contains(expectUserError([&] { registry.addModelFolder(path("missing")); }), "not a folder"));
     std::filesystem::create_directories(path("empty"));
-    QVERIFY(!userErrorOf([&] { registry.addModelFolder(path("empty")); }).empty());
+    QVERIFY(contains(expectUserError([&] { registry.addModelFolder(path("empty")); }), path("empty")));
     std::filesystem::create_directories(path("odd"));
     std::ofstream(path("odd/config.json")) << R"({"model_type": "t5"})";
-    QVERIFY(contains(userErrorOf([&] { registry.addModelFolder(path("odd")); }), "t5"));
+    QVERIFY(contains(expectUserError([&] { registry.addModelFolder(path("odd")); }), "t5"));
     weights::RandomModelOptions options;
     options.architecture = weights::Architecture::Llama;
     weights::writeRandomModel(path("llama-tiny"), options);
     registry.addModelFolder(path("llama-tiny"));
-    QVERIFY(contains(userErrorOf([&] { registry.addModelFolder(path("llama-tiny"), "other"); }),
+    QVERIFY(contains(expectUserError([&] { registry.addModelFolder(path("llama-tiny"), "other"); }),
                      "already registered"));
-    QVERIFY(contains(userErrorOf([&] { registry.addModelFolder(path("qwen-tiny") + "/../llama-tiny", "x"); }),
-                     "already registered"));
+    QVERIFY(
+        contains(expectUserError([&] { registry.addModelFolder(path("qwen-tiny") + "/../llama-tiny", "x"); }),
+                 "already registered"));
     weights::writeRandomModel(path("llama-copy"), options);
-    QVERIFY(contains(userErrorOf([&] { registry.addModelFolder(path("llama-copy"), "llama-tiny"); }),
+    QVERIFY(contains(expectUserError([&] { registry.addModelFolder(path("llama-copy"), "llama-tiny"); }),
                      "already registered"));
     QCOMPARE(registry.models().size(), std::size_t{1});
 }
@@ -405,12 +399,13 @@ void TestChatStore::checkpoints() {
     QVERIFY(listed[0].size_bytes > 0);
     registry.removeCheckpoint(unnamed);
     QCOMPARE(registry.checkpoints(model).size(), std::size_t{1});
-    QVERIFY(contains(userErrorOf([&] { registry.removeCheckpoint(unnamed); }), "no checkpoint with id"));
-    QVERIFY(contains(userErrorOf([&] { registry.addCheckpoint(999, path("run/step-100"), 1); }), "no model"));
+    QVERIFY(contains(expectUserError([&] { registry.removeCheckpoint(unnamed); }), "no checkpoint with id"));
     QVERIFY(
-        contains(userErrorOf([&] { registry.addCheckpoint(model, path("run/step-100"), -5); }), "negative"));
-    QVERIFY(
-        contains(userErrorOf([&] { registry.addCheckpoint(model, path("nowhere"), 5); }), "not a folder"));
+        contains(expectUserError([&] { registry.addCheckpoint(999, path("run/step-100"), 1); }), "no model"));
+    QVERIFY(contains(expectUserError([&] { registry.addCheckpoint(model, path("run/step-100"), -5); }),
+                     "negative"));
+    QVERIFY(contains(expectUserError([&] { registry.addCheckpoint(model, path("nowhere"), 5); }),
+                     "not a folder"));
     registry.removeModel(model);
     QCOMPARE(m_project->database().queryInt("SELECT count(*) FROM checkpoint"), std::int64_t{0});
 }
@@ -464,8 +459,8 @@ void TestChatStore::memoryEstimate() {
     const store::MemoryEstimate big = store::estimateMemory(llama2, 2, 4096);
     QCOMPARE(big.parameters, std::int64_t{6738415616});
     QCOMPARE(big.kv_cache_bytes, std::int64_t{2} * 1024 * 1024 * 1024);
-    QVERIFY(contains(userErrorOf([&] { store::estimateMemory(config, 0, 10); }), "positive"));
-    QVERIFY(contains(userErrorOf([&] { store::estimateMemory(config, 2, 0); }), "positive"));
+    QVERIFY(contains(expectUserError([&] { store::estimateMemory(config, 0, 10); }), "positive"));
+    QVERIFY(contains(expectUserError([&] { store::estimateMemory(config, 2, 0); }), "positive"));
 }
 
 void TestChatStore::builtInPresets() {

@@ -8,6 +8,7 @@
 #include "backend/store/project_store.h"
 #include "tests/common/fake_chat_server.h"
 #include "tests/common/test_support.h"
+#include "tests/common/text_files.h"
 
 #include <nlohmann/json.hpp>
 
@@ -24,23 +25,11 @@
 using vietllm::testing::completionBody;
 using vietllm::testing::FakeChatServer;
 using vietllm::testing::FakeReply;
+using vietllm::testing::readJsonLines;
 using vietllm::testing::runCli;
+using vietllm::testing::writeText;
 
 namespace {
-
-std::vector<nlohmann::json> readJsonLines(const std::string& path) {
-    std::vector<nlohmann::json> lines;
-    std::ifstream input(path);
-    std::string line;
-    while (std::getline(input, line)) {
-        if (!line.empty()) lines.push_back(nlohmann::json::parse(line));
-    }
-    return lines;
-}
-
-void writeText(const QString& path, const std::string& text) {
-    std::ofstream(path.toStdString(), std::ios::binary) << text;
-}
 
 std::string promptOf(const nlohmann::json& request) {
     return request["messages"].back()["content"].get<std::string>();
@@ -173,7 +162,7 @@ private slots:
         RecipeServer server;
         server.stallAfter(6);
         const QString recipe = dir.filePath(QStringLiteral("recipe.json"));
-        writeText(recipe, recipeJson(wiki, dir.path(), server.endpoint()).dump(2));
+        writeText(recipe.toStdString(), recipeJson(wiki, dir.path(), server.endpoint()).dump(2));
 
         // First run: killed (SIGKILL) while step 2 has requests in flight.
         QProcess first;
@@ -328,10 +317,10 @@ private slots:
     void recipeMistakesNameThePath() {
         QTemporaryDir dir;
         const QString input = dir.filePath(QStringLiteral("in.jsonl"));
-        writeText(input, "{\"messages\":[{\"role\":\"user\",\"content\":\"Xin chào\"}]}\n");
+        writeText(input.toStdString(), "{\"messages\":[{\"role\":\"user\",\"content\":\"Xin chào\"}]}\n");
         const auto check = [&](const nlohmann::json& recipe, const std::string& expected) {
             const QString path = dir.filePath(QStringLiteral("bad.json"));
-            writeText(path, recipe.dump());
+            writeText(path.toStdString(), recipe.dump());
             const auto result = runCli({QStringLiteral("data"), QStringLiteral("run"), path});
             QCOMPARE(result.exit_code, 1);
             // The error is the last line (a step that ran before it reports itself above).

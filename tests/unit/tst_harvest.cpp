@@ -6,6 +6,7 @@
 #include "backend/databuild/harvest.h"
 #include "tests/common/fake_chat_server.h"
 #include "tests/common/test_support.h"
+#include "tests/common/text_files.h"
 
 #include <nlohmann/json.hpp>
 
@@ -21,18 +22,10 @@ using namespace vietllm::databuild;
 using vietllm::testing::completionBody;
 using vietllm::testing::FakeChatServer;
 using vietllm::testing::FakeReply;
+using vietllm::testing::fileContents;
+using vietllm::testing::readJsonLines;
 
 namespace {
-
-std::vector<nlohmann::json> readJsonLines(const std::string& path) {
-    std::vector<nlohmann::json> lines;
-    std::ifstream input(path);
-    std::string line;
-    while (std::getline(input, line)) {
-        if (!line.empty()) lines.push_back(nlohmann::json::parse(line));
-    }
-    return lines;
-}
 
 std::vector<std::string> fileLines(const QString& path) {
     std::vector<std::string> lines;
@@ -40,13 +33,6 @@ std::vector<std::string> fileLines(const QString& path) {
     std::string line;
     while (std::getline(input, line)) lines.push_back(line);
     return lines;
-}
-
-std::string readAll(const std::string& path) {
-    std::ifstream input(path, std::ios::binary);
-    std::ostringstream bytes;
-    bytes << input.rdbuf();
-    return bytes.str();
 }
 
 std::vector<std::string> splitOn(const std::string& text, const std::string& separator) {
@@ -224,9 +210,9 @@ private slots:
         QCOMPARE(summary["reasons"]["refers-to-passage"].get<int>(), (requests + 3) / 7);
         QVERIFY(per_task["reverse"] < static_cast<std::size_t>(requests));
         // Run again: the cache answers everything and the output is the same.
-        const std::string first = readAll(options.output_path);
+        const std::string first = fileContents(options.output_path);
         runHarvest(options);
-        QCOMPARE(readAll(options.output_path), first);
+        QCOMPARE(fileContents(options.output_path), first);
         QCOMPARE(server.requestCount(), summary["usage"]["http_requests"].get<int>());
     }
 };

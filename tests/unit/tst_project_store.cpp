@@ -11,6 +11,7 @@
 #include "backend/store/sqlite_db.h"
 #include "backend/store/transfer.h"
 #include "tests/common/test_support.h"
+#include "tests/common/text_files.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -27,15 +28,7 @@ using data::Role;
 
 namespace {
 
-// The UserError message `action` throws; empty when it throws none.
-std::string userErrorOf(const std::function<void()>& action) {
-    try {
-        action();
-    } catch (const UserError& error) {
-        return error.what();
-    }
-    return {};
-}
+using testing::expectUserError;
 
 bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
@@ -204,7 +197,7 @@ void TestProjectStore::createdProjectHasCurrentSchemaAndWal() {
 void TestProjectStore::createRefusesExistingFileUnlessOverwrite() {
     const std::string path = projectPath();
     store::ProjectStore::create(path, false).createDataset("kept");
-    const std::string message = userErrorOf([&] { store::ProjectStore::create(path, false); });
+    const std::string message = expectUserError([&] { store::ProjectStore::create(path, false); });
     QVERIFY2(contains(message, path) && contains(message, "already exists"), message.c_str());
     QCOMPARE(store::ProjectStore::open(path, store::OpenMode::ReadOnly).datasets().size(), std::size_t{1});
     const store::ProjectStore replaced = store::ProjectStore::create(path, true);
@@ -220,7 +213,7 @@ void TestProjectStore::newerSchemaIsRefusedNamingBothVersions() {
         raw.exec("PRAGMA user_version = " + std::to_string(newer));
     }
     for (const store::OpenMode mode : {store::OpenMode::ReadWrite, store::OpenMode::ReadOnly}) {
-        const std::string message = userErrorOf([&] { store::ProjectStore::open(path, mode); });
+        const std::string message = expectUserError([&] { store::ProjectStore::open(path, mode); });
         QVERIFY2(contains(message, path), message.c_str());
         QVERIFY2(contains(message, "version " + std::to_string(newer)), message.c_str());
         QVERIFY2(contains(message, "version " + std::to_string(store::supportedSchemaVersion())),
@@ -234,7 +227,7 @@ void TestProjectStore::emptyFileIsRefusedAndVersionZeroDatabaseMigrates() {
     const std::string empty_file = projectPath("empty.vietllm");
     writeFile(QString::fromStdString(empty_file), {});
     const std::string empty_message =
-        userErrorOf([&] { store::ProjectStore::open(empty_file, store::OpenMode::ReadWrite); });
+        expectUserError([&] { store::ProjectStore::open(empty_file, store::OpenMode::ReadWrite); });
     QVERIFY2(contains(empty_message, "empty file") && contains(empty_message, empty_file),
              empty_message.c_str());
     QCOMPARE(QFileInfo(QString::fromStdString(empty_file)).size(), qint64{0});
@@ -246,7 +239,7 @@ void TestProjectStore::emptyFileIsRefusedAndVersionZeroDatabaseMigrates() {
         QCOMPARE(raw.queryInt("PRAGMA user_version"), std::int64_t{0});
     }
     const std::string message =
-        userErrorOf([&] { store::ProjectStore::open(bare_database, store::OpenMode::ReadOnly); });
+        expectUserError([&] { store::ProjectStore::open(bare_database, store::OpenMode::ReadOnly); });
     QVERIFY2(contains(message, "read-only") && contains(message, "version 0"), message.c_str());
     store::ProjectStore migrated = store::ProjectStore::open(bare_database, store::OpenMode::ReadWrite);
     QCOMPARE(migrated.schemaVersion(), store::supportedSchemaVersion());
@@ -320,7 +313,7 @@ void TestProjectStore::foreignFilesAreRefused() {
     writeFile(QString::fromStdString(text_file),
               QByteArray("this is not a database, just text\n").repeated(200));
     std::string message =
-        userErrorOf([&] { store::ProjectStore::open(text_file, store::OpenMode::ReadWrite); });
+        expectUserError([&] { store::ProjectStore::open(text_file, store::OpenMode::ReadWrite); });
     QVERIFY2(contains(message, text_file) && contains(message, "not an SQLite database"), message.c_str());
 
     const std::string other_app = projectPath("other.sqlite");
@@ -328,12 +321,12 @@ void TestProjectStore::foreignFilesAreRefused() {
         store::Database raw(other_app, store::OpenMode::CreateReadWrite, 1000);
         raw.exec("CREATE TABLE contacts (name TEXT)");
     }
-    message = userErrorOf([&] { store::ProjectStore::open(other_app, store::OpenMode::ReadWrite); });
+    message = expectUserError([&] { store::ProjectStore::open(other_app, store::OpenMode::ReadWrite); });
     QVERIFY2(contains(message, other_app) && contains(message, "not a vietllm project"), message.c_str());
     store::Database raw(other_app, store::OpenMode::ReadOnly, 1000);
     QCOMPARE(raw.queryInt("SELECT count(*) FROM sqlite_schema"), std::int64_t{1});  // left untouched
 
-    message = userErrorOf(
+    message = expectUserError(
         [&] { store::ProjectStore::open(m_dir->path().toStdString(), store::OpenMode::ReadOnly); });
     QVERIFY2(contains(message, "folder"), message.c_str());
 }
@@ -341,12 +334,12 @@ void TestProjectStore::foreignFilesAreRefused() {
 void TestProjectStore::missingFileIsNamed() {
     const std::string path = projectPath("absent.vietllm");
     const std::string message =
-        userErrorOf([&] { store::ProjectStore::open(path, store::OpenMode::ReadOnly); });
+        expectUserError([&] { store::ProjectStore::open(path, store::OpenMode::ReadOnly); });
     QVERIFY2(contains(message, path) && contains(message, "no such project"), message.c_str());
     QVERIFY(!QFile::exists(QString::fromStdString(path)));
     const std::string in_missing_folder = projectPath("no/such/folder/p.vietllm");
     const std::string create_message =
-        userErrorOf([&] { store::ProjectStore::create(in_missing_folder, false); });
+        expectUserError([&] { store::ProjectStore::create(in_missing_folder, false); });
     QVERIFY2(contains(create_message, in_missing_folder), create_message.c_str());
 }
 
@@ -365,7 +358,7 @@ void TestProjectStore::readOnlyProjectRefusesWrites() {
              },
              [&] { store::Annotations(read_only).addAnnotator("lan", store::AnnotatorKind::Human); },
              [&] { read_only.deleteDataset(1); }}) {
-        const std::string message = userErrorOf(write);
+        const std::string message = expectUserError(write);
         QVERIFY2(contains(message, path) && contains(message, "read-only"), message.c_str());
     }
     QCOMPARE(read_only.datasets().size(), std::size_t{1});
@@ -375,7 +368,7 @@ void TestProjectStore::readOnlyProjectRefusesWrites() {
     }
     QVERIFY(QFile::setPermissions(QString::fromStdString(path), QFile::ReadOwner));
     const std::string message =
-        userErrorOf([&] { store::ProjectStore::open(path, store::OpenMode::ReadWrite); });
+        expectUserError([&] { store::ProjectStore::open(path, store::OpenMode::ReadWrite); });
     QVERIFY2(contains(message, path) && contains(message, "read-only"), message.c_str());
 }
 
@@ -399,7 +392,7 @@ void TestProjectStore::conversationRoundTrips() {
     QCOMPARE(std::get<data::Conversation>(page[0].record).messages[1].content, full.messages[1].content);
     QCOMPARE(jsonOf(project.record(page[1].id).record), jsonOf(bare));
     QCOMPARE(page[0].dataset_id, summary.dataset_id);
-    const std::string message = userErrorOf([&] { project.record(page[1].id + 100); });
+    const std::string message = expectUserError([&] { project.record(page[1].id + 100); });
     QVERIFY2(contains(message, "no record"), message.c_str());
 }
 
@@ -478,7 +471,7 @@ void TestProjectStore::failedRecordRollsBackWholeImport() {
         store::ImportSession session(project, {dataset, "input.jsonl", "messages", append});
         session.add(conversation({{Role::User, "độc nhất vô nhị"}}), 1);
         session.add(sampleTree(), 2);
-        const std::string message = userErrorOf([&] { session.add(bad, 7); });
+        const std::string message = expectUserError([&] { session.add(bad, 7); });
         QVERIFY2(contains(message, "input.jsonl:7") && contains(message, "role"), message.c_str());
     }
     QCOMPARE(project.datasets().size(), std::size_t{1});
@@ -498,7 +491,7 @@ void TestProjectStore::badLineInFileLeavesProjectUnchanged() {
     store::FileImportRequest request;
     request.input_path = input.toStdString();
     request.format = data::Format::Messages;
-    const std::string message = userErrorOf([&] { store::importFile(project, request); });
+    const std::string message = expectUserError([&] { store::importFile(project, request); });
     QVERIFY2(contains(message, request.input_path + ":3"), message.c_str());
     QVERIFY(project.datasets().empty());
     QCOMPARE(project.database().queryInt("SELECT count(*) FROM record"), std::int64_t{0});
@@ -521,7 +514,7 @@ void TestProjectStore::badLineInFileLeavesProjectUnchanged() {
 void TestProjectStore::existingDatasetNeedsAppend() {
     store::ProjectStore project = store::ProjectStore::create(projectPath(), false);
     importRecords(project, "set", {samplePair()});
-    const std::string message = userErrorOf([&] { importRecords(project, "set", {samplePair()}); });
+    const std::string message = expectUserError([&] { importRecords(project, "set", {samplePair()}); });
     QVERIFY2(contains(message, "'set' already exists"), message.c_str());
     QCOMPARE(project.recordCount(project.requireDataset("set").id), std::int64_t{1});
     importRecords(project, "set", {samplePair()}, true);
@@ -533,18 +526,6 @@ void TestProjectStore::existingDatasetNeedsAppend() {
 }
 
 namespace {
-
-std::vector<nlohmann::json> readJsonLines(const std::string& path) {
-    std::ifstream input(path);
-    std::vector<nlohmann::json> values;
-    std::string line;
-    while (std::getline(input, line)) {
-        if (!line.empty()) {
-            values.push_back(nlohmann::json::parse(line));
-        }
-    }
-    return values;
-}
 
 // Compares two Open-Assistant trees message by message (id, role, text, rank, replies in
 // order); returns the first difference, or an empty string, and counts the messages compared.
@@ -673,7 +654,7 @@ void TestProjectStore::searchAcceptsAnyUserText() {
     }
     QCOMPARE(searchTexts(project, "NEAR(hòa bình)", false).size(), std::size_t{0});
     for (const char* no_words : {"  \t ", "\"\"\"", "\"  \""}) {
-        const std::string message = userErrorOf([&] { searchTexts(project, no_words, false); });
+        const std::string message = expectUserError([&] { searchTexts(project, no_words, false); });
         QVERIFY2(contains(message, "empty"), message.c_str());
     }
 }
@@ -692,7 +673,7 @@ void TestProjectStore::deletingDatasetCleansIndex() {
     QCOMPARE(project.database().queryInt("SELECT count(*) FROM label"), std::int64_t{0});
     QCOMPARE(project.database().queryInt("SELECT count(*) FROM message"), std::int64_t{6});
     project.database().exec("INSERT INTO message_fts (message_fts) VALUES ('integrity-check')");
-    const std::string message = userErrorOf([&] { project.deleteDataset(gone.dataset_id); });
+    const std::string message = expectUserError([&] { project.deleteDataset(gone.dataset_id); });
     QVERIFY2(contains(message, "no dataset"), message.c_str());
 }
 
@@ -714,8 +695,8 @@ void TestProjectStore::oasstTreesRoundTripThroughProject() {
     QCOMPARE(exported.records, std::size_t{100});
     QCOMPARE(exported.written, std::size_t{100});
 
-    const std::vector<nlohmann::json> expected = readJsonLines(request.input_path);
-    const std::vector<nlohmann::json> actual = readJsonLines(output);
+    const std::vector<nlohmann::json> expected = testing::readJsonLines(request.input_path);
+    const std::vector<nlohmann::json> actual = testing::readJsonLines(output);
     QCOMPARE(actual.size(), expected.size());
     std::size_t messages = 0;
     for (std::size_t i = 0; i < expected.size(); ++i) {
@@ -870,7 +851,7 @@ void TestProjectStore::rankingsKeepEveryAnnotatorWithTies() {
     const std::int64_t alice = annotations.addAnnotator("alice", store::AnnotatorKind::Human);
     const std::int64_t bob = annotations.addAnnotator("bob", store::AnnotatorKind::Human);
     const std::int64_t carol = annotations.addAnnotator("carol", store::AnnotatorKind::Human);
-    QVERIFY2(contains(userErrorOf([&] { annotations.addAnnotator("bob", store::AnnotatorKind::Model); }),
+    QVERIFY2(contains(expectUserError([&] { annotations.addAnnotator("bob", store::AnnotatorKind::Model); }),
                       "already exists"),
              "duplicate annotator accepted");
     const std::int64_t m1 = message_id("m1");
@@ -878,8 +859,8 @@ void TestProjectStore::rankingsKeepEveryAnnotatorWithTies() {
     const std::int64_t m3 = message_id("m3");
     const std::int64_t task = annotations.createRankingTask(message_id("m0"), 2);
     QCOMPARE(annotations.rankingCandidates(task), (std::vector<std::int64_t>{m1, m2, m3}));
-    QVERIFY(
-        contains(userErrorOf([&] { annotations.createRankingTask(message_id("m5"), 2); }), "fewer than two"));
+    QVERIFY(contains(expectUserError([&] { annotations.createRankingTask(message_id("m5"), 2); }),
+                     "fewer than two"));
 
     annotations.submitRanking(task, alice, {{m3}, {m1}, {m2}}, false);
     annotations.submitRanking(task, alice, {{m2}, {m1}, {m3}}, false);  // replaces alice's first ranking
@@ -899,8 +880,9 @@ void TestProjectStore::rankingsKeepEveryAnnotatorWithTies() {
     for (const store::RankingTiers& wrong :
          {store::RankingTiers{{m1}, {m2}}, store::RankingTiers{{m1}, {m1}, {m2}, {m3}},
           store::RankingTiers{{m1}, {}, {m2}, {m3}}, store::RankingTiers{{m1}, {m2}, {message_id("m4")}}}) {
-        const std::string message = userErrorOf([&] { annotations.submitRanking(task, bob, wrong, false); });
-        QVERIFY2(!message.empty(), "an invalid ranking was accepted");
+        const std::string message =
+            expectUserError([&] { annotations.submitRanking(task, bob, wrong, false); });
+        QVERIFY2(message != "(no error)", "an invalid ranking was accepted");
     }
     QCOMPARE(annotations.rankings(task)[1].tiers, (store::RankingTiers{{m1, m2}, {m3}}));
 }
@@ -925,11 +907,11 @@ void TestProjectStore::labelsAreReplacedPerAnnotator() {
     QCOMPARE(labels[0].value.value_or(-1), 1.0);
     QCOMPARE(labels[1].message_id.value_or(-1), message_in_record);
     QCOMPARE(QString::fromStdString(labels[1].text), QStringLiteral("quảng cáo"));
-    const std::string message = userErrorOf([&] {
+    const std::string message = expectUserError([&] {
         annotations.setLabel({record_id, message_elsewhere, lan, "spam", 1, ""});
     });
     QVERIFY2(contains(message, "is not in record"), message.c_str());
-    QVERIFY(contains(userErrorOf([&] {
+    QVERIFY(contains(expectUserError([&] {
                          annotations.setLabel({record_id, std::nullopt, lan + 9, "x", 1, ""});
                      }),
                      "no annotator"));

@@ -8,6 +8,7 @@
 #include "backend/databuild/rouge.h"
 #include "backend/databuild/self_instruct.h"
 #include "tests/common/fake_chat_server.h"
+#include "tests/common/text_files.h"
 
 #include <nlohmann/json.hpp>
 
@@ -24,29 +25,11 @@ using namespace vietllm::databuild;
 using vietllm::testing::completionBody;
 using vietllm::testing::FakeChatServer;
 using vietllm::testing::FakeReply;
+using vietllm::testing::fileContents;
+using vietllm::testing::readJsonLines;
+using vietllm::testing::writeText;
 
 namespace {
-
-std::vector<nlohmann::json> readJsonLines(const std::string& path) {
-    std::vector<nlohmann::json> lines;
-    std::ifstream input(path);
-    std::string line;
-    while (std::getline(input, line)) {
-        if (!line.empty()) lines.push_back(nlohmann::json::parse(line));
-    }
-    return lines;
-}
-
-std::string readAll(const std::string& path) {
-    std::ifstream input(path, std::ios::binary);
-    std::ostringstream bytes;
-    bytes << input.rdbuf();
-    return bytes.str();
-}
-
-void writeText(const std::string& path, const std::string& text) {
-    std::ofstream(path, std::ios::binary) << text;
-}
 
 std::map<std::string, int> reasonCounts(const std::vector<nlohmann::json>& entries) {
     std::map<std::string, int> counts;
@@ -302,12 +285,12 @@ private slots:
         }
         QVERIFY(saw_machine_example);
         // A second run sends nothing and writes the same bytes.
-        const std::string first = readAll(options.output_path);
+        const std::string first = fileContents(options.output_path);
         const int sent = server.requestCount();
         const nlohmann::ordered_json again = runSelfInstruct(options);
         QCOMPARE(server.requestCount(), sent);
         QCOMPARE(again["usage"]["http_requests"].get<int>(), 0);
-        QCOMPARE(readAll(options.output_path), first);
+        QCOMPARE(fileContents(options.output_path), first);
     }
 
     void shardsSplitOnePool() {

@@ -7,6 +7,7 @@
 #include "backend/databuild/translate_mask.h"
 #include "tests/common/fake_chat_server.h"
 #include "tests/common/test_support.h"
+#include "tests/common/text_files.h"
 
 #include <nlohmann/json.hpp>
 
@@ -134,15 +135,42 @@ nlohmann::json messagesRecord(const std::string& id, const std::string& user, co
 }
 
 std::vector<nlohmann::json> jsonLines(const QString& path) {
-    std::vector<nlohmann::json> lines;
-    std::ifstream input(path.toStdString());
-    std::string line;
-    while (std::getline(input, line)) {
-        if (!line.empty()) {
-            lines.push_back(nlohmann::json::parse(line));
-        }
+    return vietllm::testing::readJsonLines(path.toStdString());
+}
+
+// A record whose translation the checks must refuse: its id, its user text, and the fixture row
+// whose English is its assistant text.
+struct SpecialRecord {
+    std::string id;
+    std::string user;
+    std::size_t reply_row = 0;
+};
+
+// Writes the input of a translate run: the fixture's rows paired into two-turn records, then the
+// special records.
+void writeInput(const QString& path, const Fixture& fixture, const std::vector<SpecialRecord>& specials) {
+    std::ofstream in(path.toStdString());
+    for (std::size_t i = 0; i + 1 < fixture.rows.size(); i += 2) {
+        in << messagesRecord("row" + std::to_string(i), fixture.rows[i].first, fixture.rows[i + 1].first)
+                  .dump()
+           << '\n';
     }
-    return lines;
+    for (const SpecialRecord& special : specials) {
+        in << messagesRecord(special.id, special.user, fixture.rows[special.reply_row].first).dump() << '\n';
+    }
+}
+
+// The arguments of `data translate IN OUT` against the fake server with the model "fake-mt".
+QStringList translateArguments(const QString& in_path, const QString& out_path,
+                               const FakeChatServer& server) {
+    return {QStringLiteral("data"),
+            QStringLiteral("translate"),
+            in_path,
+            out_path,
+            QStringLiteral("--endpoint"),
+            QString::fromStdString(server.endpoint()),
+            QStringLiteral("--model"),
+            QStringLiteral("fake-mt")};
 }
 
 }  // namespace
@@ -160,28 +188,10 @@ private slots:
         QTemporaryDir dir;
         const QString in_path = dir.filePath(QStringLiteral("in.jsonl"));
         const QString out_path = dir.filePath(QStringLiteral("out.jsonl"));
-        {
-            std::ofstream in(in_path.toStdString());
-            for (std::size_t i = 0; i + 1 < fixture.rows.size(); i += 2) {
-                in << messagesRecord("row" + std::to_string(i), fixture.rows[i].first,
-                                     fixture.rows[i + 1].first)
-                          .dump()
-                   << '\n';
-            }
-            in << messagesRecord("answer", kAnswerPrompt, fixture.rows[0].first).dump() << '\n';
-            in << messagesRecord("drop", kDropPrompt, fixture.rows[1].first).dump() << '\n';
-            in << messagesRecord("english", kEnglishPrompt, fixture.rows[2].first).dump() << '\n';
-        }
-        const QStringList arguments = {QStringLiteral("data"),
-                                       QStringLiteral("translate"),
-                                       in_path,
-                                       out_path,
-                                       QStringLiteral("--endpoint"),
-                                       QString::fromStdString(server.endpoint()),
-                                       QStringLiteral("--model"),
-                                       QStringLiteral("fake-mt"),
-                                       QStringLiteral("--concurrency"),
-                                       QStringLiteral("4")};
+        writeInput(in_path, fixture,
+                   {{"answer", kAnswerPrompt, 0}, {"drop", kDropPrompt, 1}, {"english", kEnglishPrompt, 2}});
+        const QStringList arguments = translateArguments(in_path, out_path, server) +
+                                      QStringList{QStringLiteral("--concurrency"), QStringLiteral("4")};
         const auto first = runCli(arguments);
         QVERIFY2(first.exit_code == 0, first.standard_error.constData());
         // 23 records of 2 fields: 46 calls, of which the 3 special records' replies repeat fields
@@ -247,27 +257,9 @@ private slots:
         FakeChatServer server([&](const nlohmann::json& request, int) { return respond(fixture, request); });
         QTemporaryDir dir;
         const QString in_path = dir.filePath(QStringLiteral("in.jsonl"));
-        {
-            std::ofstream in(in_path.toStdString());
-            for (std::size_t i = 0; i + 1 < fixture.rows.size(); i += 2) {
-                in << messagesRecord("row" + std::to_string(i), fixture.rows[i].first,
-                                     fixture.rows[i + 1].first)
-                          .dump()
-                   << '\n';
-            }
-            in << messagesRecord("answer", kAnswerPrompt, fixture.rows[0].first).dump() << '\n';
-            in << messagesRecord("english", kEnglishPrompt, fixture.rows[2].first).dump() << '\n';
-        }
+        writeInput(in_path, fixture, {{"answer", kAnswerPrompt, 0}, {"english", kEnglishPrompt, 2}});
         const auto translate = [&](const QString& out, const QStringList& more) {
-            QStringList arguments = {QStringLiteral("data"),
-                                     QStringLiteral("translate"),
-                                     in_path,
-                                     out,
-                                     QStringLiteral("--endpoint"),
-                                     QString::fromStdString(server.endpoint()),
-                                     QStringLiteral("--model"),
-                                     QStringLiteral("fake-mt")};
-            return runCli(arguments + more);
+            return runCli(translateArguments(in_path, out, server) + more);
         };
         const auto sortedLines = [](const std::vector<QString>& paths) {
             std::vector<std::string> lines;

@@ -4,7 +4,8 @@
 #   bash tools/gpu/gpu_train.sh        (carry .deps, see tools/gpu/check_headless_build.sh)
 # Builds the engine, CLI and bench headless into /tmp/b (reused when tools/gpu/gpu_engine.sh or an
 # earlier run already configured it), checks training on cuda (a 20-step tiny LoRA run's loss falls
-# and a run cancelled at step 10 and resumed reproduces it), then runs the four cases of
+# and a run cancelled at step 10 and resumed reproduces it; 12-step tiny DPO and reward-model runs
+# learn their pairs, seconds each), then runs the four cases of
 # bench/bench_train.cpp one process each under `timeout`, against one overall deadline. Writes
 # $OUT/train_gpu.md (plus the logs). The stock figures in the table are quoted from the notes (one
 # H200, PyTorch 2.11 + transformers 5.17), not re-measured.
@@ -55,6 +56,7 @@ run_case() {
   echo
 } > "$REPORT"
 run_case 60 --device cuda --case check
+run_case 45 --device cuda --case check-pref
 {
   echo
   echo "## Throughput (bf16 autocast, fp32 masters; LoRA keeps the frozen base in bf16)"

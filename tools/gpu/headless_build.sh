@@ -15,6 +15,9 @@ headless_build() {
     cmake -S . -B /tmp/b -G Ninja -DVIETLLM_GUI=OFF -DCMAKE_PREFIX_PATH="$torch_prefix" \
       -DVIETLLM_WERROR=OFF -DCMAKE_BUILD_TYPE=Release > "$OUT/configure.log" 2>&1 ||
       { tail -30 "$OUT/configure.log"; return 1; }
+    # The configure summary: CUDA engine code, and which c10d process groups data parallel has
+    # (NCCL can only be compiled here: one GPU cannot run two NCCL ranks).
+    grep -E 'vietllm: (CUDA|data parallel)' "$OUT/configure.log"
   fi
   CUDA_EXTRAS="on"
   # An earlier script's fallback may already have turned backend/cuda/ off in /tmp/b.

@@ -120,24 +120,6 @@ int runLogits(const Arguments& args) {
     return 0;
 }
 
-const char* stopReasonName(sample::StopReason reason) {
-    switch (reason) {
-        case sample::StopReason::MaxTokens:
-            return "max_tokens";
-        case sample::StopReason::StopToken:
-            return "stop_token";
-        case sample::StopReason::StopString:
-            return "stop_string";
-        case sample::StopReason::Cancelled:
-            return "cancelled";
-        case sample::StopReason::ContextFull:
-            return "context_full";
-        case sample::StopReason::Invalid:
-            break;
-    }
-    return "invalid";
-}
-
 }  // namespace
 
 int runModelCommand(const Arguments& args) {
@@ -203,7 +185,7 @@ int runGenerateCommand(const Arguments& args) {
     if (json_output) {
         std::cout << nlohmann::json{{"ids", result.token_ids},
                                     {"text", result.text},
-                                    {"stop_reason", stopReasonName(result.stop_reason)}}
+                                    {"stop_reason", sample::stopReasonName(result.stop_reason)}}
                          .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
                   << '\n';
     } else if (stream_text) {

@@ -6,7 +6,6 @@
 
 #include "app/cli/options.h"
 #include "backend/common/errors.h"
-#include "backend/train/distributed.h"
 #include "backend/train/dpo_trainer.h"
 #include "backend/train/rl_trainer.h"
 #include "backend/train/rm_trainer.h"
@@ -40,7 +39,7 @@ constexpr const char* kTrainUsage =
     "  rm CONFIG.json [--resume] [--threads N] [--nproc-per-node N]\n"
     "            Bradley-Terry reward model on prompt/chosen/rejected pairs (same options and events\n"
     "            as sft, plus accuracy and margin); final/ is a <Family>ForSequenceClassification folder\n"
-    "  rl CONFIG.json [--resume] [--threads N]\n"
+    "  rl CONFIG.json [--resume] [--threads N] [--nproc-per-node N]\n"
     "            GRPO-style RL against the reward model of \"rl\": several samples per prompt,\n"
     "            group-normalised rewards, KL penalty to the starting policy (step events add\n"
     "            reward_mean, reward_std, kl, completion_tokens)\n"
@@ -136,9 +135,6 @@ int runRewardModelCommand(const Arguments& args) {
 }
 
 int runRlCommand(const Arguments& args) {
-    if (train::distributedEnvFromProcess().world_size > 1) {
-        throw UserError("train rl runs in one process: data-parallel RL is not supported (WORLD_SIZE > 1)");
-    }
     return runTrainer(args, "rl", [](const train::TrainConfig& config, const train::RunOptions& run) {
         train::runRl(config, run);
     });
