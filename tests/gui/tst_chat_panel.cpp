@@ -211,8 +211,11 @@ void TestChatPanel::sendStreamsAndStores() {
 void TestChatPanel::stopKeepsPartialReply() {
     m_panel->maxTokensBox()->setValue(200);
     QSignalSpy finished(m_panel.get(), &ChatPanel::replyFinished);
-    connect(m_panel->worker(), &widgets::EngineWorker::chunkReady, m_panel.get(),
-            [this] { m_panel->stopButton()->click(); });
+    // Blocking: the worker waits at its first chunk until Stop was clicked, so a loaded machine
+    // cannot let it finish all 200 tokens before the click lands.
+    connect(
+        m_panel->worker(), &widgets::EngineWorker::chunkReady, m_panel.get(),
+        [this] { m_panel->stopButton()->click(); }, Qt::BlockingQueuedConnection);
     m_panel->composer()->setPlainText(QStringLiteral("Hãy viết một bài thơ thật dài về biển."));
     m_panel->sendButton()->click();
     QVERIFY(m_panel->stopButton()->isEnabled());
