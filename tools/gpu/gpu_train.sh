@@ -51,6 +51,7 @@ run_case() {
   echo "- torch: $(python3 -c 'import torch;print(torch.__version__, "CUDA", torch.version.cuda)' 2>/dev/null)"
   echo "- command: bash tools/gpu/gpu_train.sh (build $(($(date +%s) - START)) s)"
   echo "- CUDA engine code (backend/cuda/: allocator peak, device name): $EXTRAS"
+  echo "- NCCL process group compiled: $NCCL (off: configure found no nccl.h, or see build_train_nccl.log)"
   echo
   echo "## Correctness on cuda"
   echo
