@@ -156,6 +156,17 @@ std::string collectiveMessage(const std::exception& error) {
     return newline == std::string::npos ? message : message.substr(0, newline);
 }
 
+// Starts one collective with `start` and waits for it; a failure (mostly a peer that stopped)
+// becomes one UserError "rank R: `what`: why".
+template <typename Start>
+void runCollective(int rank, const std::string& what, const Start& start) {
+    try {
+        start()->wait();
+    } catch (const std::exception& error) {
+        throw UserError("rank " + std::to_string(rank) + ": " + what + ": " + collectiveMessage(error));
+    }
+}
+
 // Flattens `tensors` into buckets of one dtype and device, runs `collective` on each flat buffer
 // and copies the result back into the tensors.
 void forEachBucket(const std::vector<at::Tensor>& tensors,
@@ -271,12 +282,8 @@ void DataParallel::allReduceGradients(const std::vector<at::Tensor>& parameters)
     }
     forEachBucket(gradients, [this](at::Tensor& flat) {
         std::vector<at::Tensor> buffers = {flat};
-        try {
-            m_group->collectives->allreduce(buffers)->wait();
-        } catch (const std::exception& error) {
-            throw UserError("rank " + std::to_string(m_env.rank) +
-                            ": gradient all-reduce failed (a peer stopped?): " + collectiveMessage(error));
-        }
+        runCollective(m_env.rank, "gradient all-reduce failed (a peer stopped?)",
+                      [&] { return m_group->collectives->allreduce(buffers); });
     });
 }
 
@@ -285,12 +292,8 @@ std::vector<double> DataParallel::allReduceSum(const std::vector<double>& values
     at::Tensor buffer = at::tensor(at::ArrayRef<double>(values), at::TensorOptions().dtype(at::kDouble));
     if (m_backend == "nccl") buffer = buffer.to(m_device);  // NCCL reduces device memory only
     std::vector<at::Tensor> buffers = {buffer};
-    try {
-        m_group->collectives->allreduce(buffers)->wait();
-    } catch (const std::exception& error) {
-        throw UserError("rank " + std::to_string(m_env.rank) +
-                        ": all-reduce failed (a peer stopped?): " + collectiveMessage(error));
-    }
+    runCollective(m_env.rank, "all-reduce failed (a peer stopped?)",
+                  [&] { return m_group->collectives->allreduce(buffers); });
     buffer = buffer.cpu();  // from a GPU this copy also waits for the all-reduce
     const double* data = buffer.data_ptr<double>();
     return std::vector<double>(data, data + buffer.numel());
@@ -302,12 +305,8 @@ void DataParallel::broadcastFromMain(const std::vector<at::Tensor>& tensors) {
     for (const at::Tensor& tensor : tensors) detached.push_back(tensor.detach());
     forEachBucket(detached, [this](at::Tensor& flat) {
         std::vector<at::Tensor> buffers = {flat};
-        try {
-            m_group->collectives->broadcast(buffers)->wait();
-        } catch (const std::exception& error) {
-            throw UserError("rank " + std::to_string(m_env.rank) +
-                            ": broadcast from rank 0 failed: " + collectiveMessage(error));
-        }
+        runCollective(m_env.rank, "broadcast from rank 0 failed",
+                      [&] { return m_group->collectives->broadcast(buffers); });
     });
 }
 
@@ -319,12 +318,8 @@ void DataParallel::barrier() {
         allReduceSum({0.0});
         return;
     }
-    try {
-        m_group->collectives->barrier()->wait();
-    } catch (const std::exception& error) {
-        throw UserError("rank " + std::to_string(m_env.rank) +
-                        ": barrier failed (a peer stopped?): " + collectiveMessage(error));
-    }
+    runCollective(m_env.rank, "barrier failed (a peer stopped?)",
+                  [&] { return m_group->collectives->barrier(); });
 }
 
 #else  // a build without Gloo's or NCCL's headers: one process only
